@@ -1,0 +1,71 @@
+# Harbour: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint typecheck pytest browser-deps bench serve-prod worker messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+# Migrate a SQLite database under var/, load the demo data, print the admin login, then
+# serve the site and run the task worker together; Ctrl-C stops both.
+run: install
+	mkdir -p var/mail var/media
+	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py load_demo
+	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py create_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker; e-mail goes to var/mail/. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py db_worker --queue-name default & \
+	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py runserver $(HOST):$(PORT); \
+	  wait
+
+# Debian's chromium for the Playwright tests (Playwright's own browser download cannot work here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: install
+	$(VENV)/bin/ruff check harbour tests bench
+	$(VENV)/bin/ruff format --check harbour tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy harbour
+
+# The whole suite: on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
+test: install browser-deps lint typecheck
+	DJANGO_SETTINGS_MODULE=harbour.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=harbour.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -q
+
+bench: install
+	$(PY) bench/run.py
+
+# Production: gunicorn with deploy/gunicorn.conf.py; secrets come from the environment.
+serve-prod: install
+	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=harbour.settings.production $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py harbour.wsgi
+
+worker: install
+	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py db_worker --queue-name default
+
+# Refresh translation catalogues (needs GNU gettext) and compile them.
+messages: install
+	cd harbour && ../$(PY) ../manage.py makemessages -l fr -l zh_Hant --ignore 'static/*'
+	cd harbour && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var/harbour.sqlite3* var/media var/mail

@@ -1,0 +1,6 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site_meta(request: HttpRequest) -> dict[str, object]:
+    return {"SITE_URL": settings.SITE_URL}

@@ -1,0 +1,1 @@
+"""core keeps no tables yet; the module exists so post_migrate reaches CoreConfig."""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import two_factor, views
+
+app_name = "core"
+urlpatterns = [
+    path("account/two-factor/", two_factor.two_factor, name="two_factor"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Load balancers' check: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The minimal view `make bench` compares pages against (mounted only with HARBOUR_BENCH)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 without a template context that could fail again (no database, no settings)."""
+    return render(request, "500.html", {"SITE_URL": settings.SITE_URL}, status=500)
