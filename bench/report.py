@@ -1,0 +1,180 @@
+"""Reporting: one `ScenarioResult` becomes a stdout table, timestamped JSON and Markdown files
+under bench/results/, and its own section of docs/benchmarks.md.
+
+Each scenario rewrites only the text between its markers (`<!-- bench:NAME:start -->` and
+`<!-- bench:NAME:end -->`), so scenarios added later keep their own sections and the
+hand-written explanation of method at the top of the file is never touched.
+"""
+
+import json
+import os
+import platform
+import re
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from bench.context import Column, ScenarioResult
+
+DOCS_HEADER = """\
+# Benchmarks
+
+`make bench` measures Harbour under load on the machine it runs on, with production settings
+(`harbour.settings.production`) and gunicorn started from `deploy/gunicorn.conf.py`, against a
+database of its own holding the demo content. Each section below is rewritten by the latest
+run of its scenario; every run also leaves JSON and Markdown files in `bench/results/`.
+
+## Method
+
+- **Loopback only.** gunicorn listens on 127.0.0.1 and the load generator, `wrk` (Debian
+  package, installed on demand), talks to it there: no network, no TLS, no reverse proxy. The
+  numbers are an upper bound of what the application code allows, not of a deployment.
+- **wrk shares the cores with the server.** On a 2-core machine wrk's two threads take part of
+  the CPU that gunicorn's workers would otherwise have, and PostgreSQL runs on the same cores
+  too. Absolute numbers are therefore modest and machine-specific; compare runs on the same
+  machine only.
+- **Isolated database.** `DATABASE_URL` if set (used as given: it is migrated and gets the demo
+  content); otherwise a fresh PostgreSQL database `harbour_bench` on 127.0.0.1:5432, dropped
+  afterwards; otherwise SQLite in a temporary directory. It is prepared with the project's
+  own commands: `migrate`, `collectstatic`, `load_demo`, then `db_worker --batch` to drain
+  Wagtail's indexing tasks. Persistent database connections (`HARBOUR_DB_CONN_MAX_AGE=600`)
+  as in production.
+- **gunicorn** with `deploy/gunicorn.conf.py` as deployed (sync workers, `max_requests`), except
+  the bind address, the number of workers (`GUNICORN_WORKERS`, default 4 for 2 cores) and the
+  access log, sent to `/dev/null` so that writing it does not dominate a cheap request.
+- **Medians of 3 runs.** Each URL is measured 3 times for 10 s (`BENCH_SECONDS` changes the
+  duration) with `wrk -t2 -c16 --latency`, in interleaved rounds after a short unmeasured
+  warm-up; requests/s, p50 and p99 are each the median of the 3 runs.
+- **Ratio against the minimal view.** `/bench/ping/` (mounted only with `HARBOUR_BENCH=true`)
+  returns "ok" through the full middleware stack and nothing else: it is the ceiling of this
+  server on this machine. A page's median requests/s divided by the minimal view's says what
+  its queries and templates cost, and is more comparable across machines than requests/s.
+- **Errors** are wrk's non-2xx/3xx responses plus socket errors. Before measuring, each URL is
+  checked to answer 200 with its expected content, so a redirect cannot pass as success.
+"""
+
+
+def machine_info() -> dict[str, Any]:
+    """What the numbers depend on: cores, CPU, memory, and the versions of the moving parts."""
+    cpu_model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": cpu_model,
+        "memory_gib": mem_gib,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": _version("django"),
+        "wagtail": _version("wagtail"),
+        "gunicorn": _version("gunicorn"),
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def text_table(columns: list[Column], rows: list[dict[str, str]]) -> str:
+    cells = [[c.title for c in columns]] + [
+        [row[c.key].strip("`") for c in columns] for row in rows
+    ]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = []
+    for n, line in enumerate(cells):
+        padded = [
+            cell.ljust(width) if col.align == "left" else cell.rjust(width)
+            for cell, width, col in zip(line, widths, columns, strict=True)
+        ]
+        lines.append("  ".join(padded).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(columns: list[Column], rows: list[dict[str, str]]) -> str:
+    head = "| " + " | ".join(c.title for c in columns) + " |"
+    rule = "|" + "|".join("---" if c.align == "left" else "---:" for c in columns) + "|"
+    body = ["| " + " | ".join(row[c.key] for c in columns) + " |" for row in rows]
+    return "\n".join([head, rule, *body])
+
+
+def _machine_line(meta: dict[str, Any]) -> str:
+    m = meta["machine"]
+    memory = f", {m['memory_gib']} GiB RAM" if m["memory_gib"] else ""
+    return (
+        f"{m['nproc']} cores (`nproc`), {m['cpu_model']}{memory}, Linux {m['kernel']}; "
+        f"Python {m['python']}, Django {m['django']}, Wagtail {m['wagtail']}, "
+        f"gunicorn {m['gunicorn']}, {meta['wrk_version']}"
+    )
+
+
+def _body(result: ScenarioResult, meta: dict[str, Any], results_md: str) -> str:
+    notes = "\n".join(f"- {note}" for note in result.notes)
+    return (
+        f"Latest run: {meta['started_utc']} UTC, `{meta['command']}` "
+        f"(details: [{results_md}](../{results_md})).\n\n"
+        f"- Machine: {_machine_line(meta)}\n"
+        f"- Database: {meta['database']}\n"
+        f"- Load: {result.summary}\n\n"
+        f"{markdown_table(result.columns, result.rows)}\n\n"
+        f"{notes}\n"
+    )
+
+
+def write_results(
+    result: ScenarioResult, meta: dict[str, Any], results_dir: Path, stamp: str
+) -> tuple[Path, Path]:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    json_path = results_dir / f"{stamp}-{result.name}.json"
+    md_path = results_dir / f"{stamp}-{result.name}.md"
+    payload = {
+        "scenario": result.name,
+        "title": result.title,
+        **meta,
+        "summary": result.summary,
+        "table": result.rows,
+        "notes": result.notes,
+        **result.raw,
+    }
+    json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    rel_md = md_path.relative_to(results_dir.parent.parent).as_posix()
+    md_path.write_text(
+        f"# {result.title}: {meta['started_utc']} UTC\n\n{_body(result, meta, rel_md)}"
+    )
+    return json_path, md_path
+
+
+def update_docs(docs: Path, result: ScenarioResult, meta: dict[str, Any], results_md: str) -> None:
+    """Rewrite the scenario's section between its markers, appending it the first time."""
+    start = f"<!-- bench:{result.name}:start -->"
+    end = f"<!-- bench:{result.name}:end -->"
+    section = (
+        f"{start}\n## {result.title}\n\n"
+        f"<!-- Written by `make bench`; edits here are replaced by the next run. -->\n\n"
+        f"{_body(result, meta, results_md)}{end}"
+    )
+    text = docs.read_text() if docs.exists() else DOCS_HEADER
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    docs.write_text(text)

@@ -1,0 +1,8 @@
+"""The benchmark's scenarios, run in this order: a new scenario is a module here exposing a
+`SCENARIO` (see `bench.context.Scenario`) appended to this list, and gets its own results
+files and its own section of docs/benchmarks.md."""
+
+from bench.context import Scenario
+from bench.scenarios import pages
+
+SCENARIOS: list[Scenario] = [pages.SCENARIO]

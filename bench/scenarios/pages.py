@@ -1,0 +1,146 @@
+"""Pages under read load: what a Wagtail page costs compared with the cheapest Django view.
+
+The minimal view (`/bench/ping/`, mounted by HARBOUR_BENCH) runs the whole middleware stack
+and nothing else, so it is the ceiling of this server on this machine; a page's share of that
+ceiling says how much its queries and templates cost, independent of how fast the machine is.
+The URLs are measured in interleaved rounds so that a slow moment of the shared machine
+lands on every URL rather than on one.
+"""
+
+import statistics
+from dataclasses import dataclass
+
+from bench.context import BenchContext, Column, Scenario, ScenarioResult
+from bench.server import http_get
+from bench.wrk import WrkResult, run_wrk
+
+SITE_NAME = "Alliance Canada Hong Kong"
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    path: str
+    must_contain: str
+
+
+MINIMAL = Target("Minimal view", "/bench/ping/", "ok")
+TARGETS = [
+    MINIMAL,
+    Target("Home page", "/", f"<title>{SITE_NAME}"),
+    Target(
+        "Article page",
+        "/news/our-work-over-the-past-few-weeks/",
+        "Our work over the past few weeks",
+    ),
+]
+
+COLUMNS = [
+    Column("page", "Page", "left"),
+    Column("path", "Path", "left"),
+    Column("rps", "Requests/s (median)"),
+    Column("p50", "p50"),
+    Column("p99", "p99"),
+    Column("ratio", "vs minimal view"),
+    Column("runs", "Runs (requests/s)"),
+    Column("errors", "Errors"),
+]
+
+
+def check_targets(ctx: BenchContext) -> None:
+    """Each URL answers 200 with its content: wrk counts a 3xx as success, this does not."""
+    for target in TARGETS:
+        status, body = http_get(ctx.base_url + target.path)
+        if status != 200 or target.must_contain not in body:
+            raise RuntimeError(
+                f"GET {target.path} answered {status} without {target.must_contain!r}; "
+                "the demo content or the site set-up is not what this scenario expects."
+            )
+        print(f"  GET {target.path}: 200, {len(body.encode())} bytes", flush=True)
+
+
+def run(ctx: BenchContext) -> ScenarioResult:
+    check_targets(ctx)
+    if ctx.warmup_seconds:
+        print(f"  warm-up: {ctx.warmup_seconds} s per URL (not measured)", flush=True)
+        for target in TARGETS:
+            _wrk(ctx, target, ctx.warmup_seconds)
+    measured: dict[str, list[WrkResult]] = {t.path: [] for t in TARGETS}
+    for round_no in range(1, ctx.runs + 1):
+        for target in TARGETS:
+            result = _wrk(ctx, target, ctx.seconds)
+            measured[target.path].append(result)
+            print(
+                f"  run {round_no}/{ctx.runs} {target.path}: {result.requests_per_s:,.0f} req/s, "
+                f"p50 {_ms(result.p50_ms)}, p99 {_ms(result.p99_ms)}, errors {result.errors}",
+                flush=True,
+            )
+    ceiling = statistics.median(r.requests_per_s for r in measured[MINIMAL.path])
+    rows: list[dict[str, str]] = []
+    raw_targets = []
+    for target in TARGETS:
+        results = measured[target.path]
+        rps = statistics.median(r.requests_per_s for r in results)
+        p50 = statistics.median(r.p50_ms for r in results)
+        p99 = statistics.median(r.p99_ms for r in results)
+        ratio = rps / ceiling if ceiling else 0.0
+        errors = sum(r.errors for r in results)
+        rows.append(
+            {
+                "page": target.label,
+                "path": f"`{target.path}`",
+                "rps": f"{rps:,.0f}",
+                "p50": _ms(p50),
+                "p99": _ms(p99),
+                "ratio": f"{ratio:.2f}",
+                "runs": " / ".join(f"{r.requests_per_s:,.0f}" for r in results),
+                "errors": str(errors),
+            }
+        )
+        raw_targets.append(
+            {
+                "label": target.label,
+                "path": target.path,
+                "median_requests_per_s": rps,
+                "median_p50_ms": p50,
+                "median_p99_ms": p99,
+                "ratio_to_minimal_view": ratio,
+                "errors_total": errors,
+                "runs": [r.as_dict() for r in results],
+            }
+        )
+    return ScenarioResult(
+        name=SCENARIO.name,
+        title=SCENARIO.title,
+        summary=(
+            f"wrk -t{ctx.threads} -c{ctx.connections} --latency, {ctx.runs} runs × "
+            f"{ctx.seconds} s per URL in interleaved rounds, after {ctx.warmup_seconds} s of "
+            f"warm-up per URL; gunicorn with {ctx.gunicorn_workers} sync workers."
+        ),
+        columns=COLUMNS,
+        rows=rows,
+        notes=[
+            "Requests/s, p50 and p99 are each the median of the runs; "
+            "“vs minimal view” is a page's median requests/s over the minimal view's.",
+            "Errors: wrk's non-2xx/3xx responses plus socket errors, summed over the runs "
+            "(each URL is first checked to answer 200, not a redirect).",
+        ],
+        raw={"targets": raw_targets, "minimal_view_median_requests_per_s": ceiling},
+    )
+
+
+def _wrk(ctx: BenchContext, target: Target, seconds: int) -> WrkResult:
+    return run_wrk(
+        ctx.wrk,
+        ctx.base_url + target.path,
+        seconds=seconds,
+        threads=ctx.threads,
+        connections=ctx.connections,
+    )
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
+
+
+SCENARIO = Scenario(name="pages", title="Pages under read load", run=run)

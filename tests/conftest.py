@@ -1,0 +1,64 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from wagtail.models import Page, Site
+
+from harbour.content.models import HomePage, NewsIndexPage
+
+# Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls
+# from it unless told this is deliberate (tests that mix `page` with `live_server`).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def home(db) -> HomePage:
+    """The Wagtail site as a coalition has it: a home page at the root of the default site."""
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = HomePage(title="Test Coalition", slug="home", tagline="Together for Hong Kong")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="testserver", port=80, root_page=home, is_default_site=True,
+        site_name="Test Coalition",
+    )
+    return home
+
+
+@pytest.fixture
+def news(home) -> NewsIndexPage:
+    from harbour.core.roles import grant_member_authors_section
+
+    news = NewsIndexPage(title="News", slug="news", intro="What we did")
+    home.add_child(instance=news)
+    news.save_revision().publish()
+    grant_member_authors_section(news)
+    return news
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium: Playwright's own browser download cannot work on this machine."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
