@@ -1,0 +1,83 @@
+"""`make run`'s demo-data and admin steps: real content, safe to run twice."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client, override_settings
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+
+from harbour.content.models import ArticlePage, Author, HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    return {
+        "pages": sorted(Page.objects.values_list("url_path", flat=True)),
+        "authors": Author.objects.count(),
+        "images": Image.objects.count(),
+        "principles": HomePage.objects.get().principles.count(),
+        "campaigns": HomePage.objects.get().campaigns.count(),
+        "sites": Site.objects.count(),
+        "authorship": list(ArticlePage.objects.values_list("slug", "authors__slug")),
+    }
+
+
+def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_demo")
+    first = _snapshot()
+    call_command("load_demo")
+    assert _snapshot() == first
+
+    client = Client()
+    home = client.get("/").content.decode()
+    assert "Alliance Canada Hong Kong" in home
+    assert "Community first" in home
+    assert "Our work over the past few weeks" in home
+    about = client.get("/about/").content.decode()
+    assert "non-partisan national campaign" in about
+    opinion = client.get("/news/hongkong-action-group-2020/").content.decode()
+    assert "Mimi Lee" in opinion
+    assert "Markham, Ontario" in opinion
+    assert "About the author" in opinion
+    assert "five demands" in client.get("/news/five-demands/").content.decode().lower()
+    assert client.get("/news/authors/mimi-lee/").status_code == 200
+
+
+def test_demo_keeps_an_editors_changes(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("load_demo")
+    page = ArticlePage.objects.get(slug="five-demands")
+    page.title = "Edited by an editor"
+    page.save_revision().publish()
+    call_command("load_demo")
+    assert ArticlePage.objects.get(slug="five-demands").title == "Edited by an editor"
+
+
+@override_settings(HARBOUR_ADMIN_EMAIL="Organiser@Example.org", HARBOUR_ADMIN_PASSWORD="")
+def test_create_admin_prints_a_working_login_and_keeps_it(tmp_path, settings, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("create_admin")
+    first = capsys.readouterr().out
+    password = first.split("password:")[1].split()[0]
+    assert "organiser@example.org" in first
+    call_command("create_admin")
+    assert password in capsys.readouterr().out
+    assert User.objects.filter(username="organiser@example.org").count() == 1
+    assert oct((tmp_path / "admin-credentials").stat().st_mode)[-3:] == "600"
+    client = Client()
+    response = client.post(
+        "/admin/login/", {"username": "organiser@example.org", "password": password}
+    )
+    assert response.status_code == 302
+
+
+@override_settings(HARBOUR_ADMIN_EMAIL="admin@example.org", HARBOUR_ADMIN_PASSWORD="chosen-pass-1234")
+def test_create_admin_takes_the_password_from_the_environment(tmp_path, settings, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("create_admin")
+    assert "chosen-pass-1234" in capsys.readouterr().out
+    assert User.objects.get(username="admin@example.org").check_password("chosen-pass-1234")
+    assert User.objects.get(username="admin@example.org").is_superuser
