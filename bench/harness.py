@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 from bench.context import BenchContext, Scenario
-from bench.report import machine_info, text_table, update_docs, write_results
+from bench.report import cpu_busy, machine_info, text_table, update_docs, write_results
 from bench.scenarios import SCENARIOS
 from bench.server import (
     ROOT,
@@ -36,6 +36,7 @@ from bench.wrk import WrkError, ensure_wrk, wrk_version
 
 RESULTS_DIR = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
+BUSY_WARNING = 0.10
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -55,6 +56,11 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         help="run only this scenario (repeatable; default: all)",
     )
     parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md unchanged")
+    parser.add_argument(
+        "--keep-max-requests",
+        action="store_true",
+        help="keep the config file's max_requests (worker recycling) instead of turning it off",
+    )
     args = parser.parse_args(argv)
     if args.seconds < 1:
         parser.error("--seconds must be at least 1")
@@ -72,7 +78,13 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     try:
         with ExitStack() as stack:
-            _run(stack, scenarios, seconds=args.seconds, write_docs=not args.no_docs)
+            _run(
+                stack,
+                scenarios,
+                seconds=args.seconds,
+                write_docs=not args.no_docs,
+                keep_max_requests=args.keep_max_requests,
+            )
     except KeyboardInterrupt:
         print("\nInterrupted; cleaned up.", file=sys.stderr)
         return 130
@@ -83,7 +95,14 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _run(stack: ExitStack, scenarios: list[Scenario], *, seconds: int, write_docs: bool) -> None:
+def _run(
+    stack: ExitStack,
+    scenarios: list[Scenario],
+    *,
+    seconds: int,
+    write_docs: bool,
+    keep_max_requests: bool,
+) -> None:
     started_at = datetime.now(UTC)
     wrk = ensure_wrk()
     tmp = Path(tempfile.mkdtemp(prefix="harbour-bench-"))
@@ -95,10 +114,31 @@ def _run(stack: ExitStack, scenarios: list[Scenario], *, seconds: int, write_doc
     print("Preparing it with the project's commands (production settings):", flush=True)
     prepare_database(env)
 
+    # Other processes on the machine take CPU from both wrk and gunicorn: measure and say so.
+    busy = cpu_busy(3.0)
+    print(f"CPU busy before load (other processes): {busy:.0%}", flush=True)
+    if busy > BUSY_WARNING:
+        print(
+            f"WARNING: something else keeps {busy:.0%} of the CPU busy; "
+            "the numbers will be low and noisy.",
+            file=sys.stderr,
+            flush=True,
+        )
+
     workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
-    port = free_port()
-    base_url = start_gunicorn(stack, env, port=port, workers=workers, log_path=tmp / "gunicorn.log")
-    print(f"gunicorn: {workers} sync workers on {base_url}", flush=True)
+    # At the minimal view's rate, max_requests=2000 recycles every worker every second or
+    # two: the run would measure Python start-up and its after-effects on the next URL.
+    max_requests = None if keep_max_requests else 0
+    base_url = start_gunicorn(
+        stack,
+        env,
+        port=free_port(),
+        workers=workers,
+        max_requests=max_requests,
+        log_path=tmp / "gunicorn.log",
+    )
+    recycling = "as configured" if keep_max_requests else "off"
+    print(f"gunicorn: {workers} sync workers on {base_url}, max_requests {recycling}", flush=True)
 
     ctx = BenchContext(
         base_url=base_url,
@@ -117,7 +157,13 @@ def _run(stack: ExitStack, scenarios: list[Scenario], *, seconds: int, write_doc
         "wrk_version": wrk_version(wrk),
         "database": database.label,
         "settings": "harbour.settings.production",
-        "gunicorn": {"config": "deploy/gunicorn.conf.py", "workers": workers, "accesslog": None},
+        "cpu_busy_before_load": round(busy, 3),
+        "gunicorn": {
+            "config": "deploy/gunicorn.conf.py",
+            "workers": workers,
+            "max_requests": "as configured" if keep_max_requests else 0,
+            "accesslog": "/dev/null",
+        },
         "load": {
             "threads": ctx.threads,
             "connections": ctx.connections,

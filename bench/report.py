@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,19 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   own commands: `migrate`, `collectstatic`, `load_demo`, then `db_worker --batch` to drain
   Wagtail's indexing tasks. Persistent database connections (`HARBOUR_DB_CONN_MAX_AGE=600`)
   as in production.
-- **gunicorn** with `deploy/gunicorn.conf.py` as deployed (sync workers, `max_requests`), except
-  the bind address, the number of workers (`GUNICORN_WORKERS`, default 4 for 2 cores) and the
-  access log, sent to `/dev/null` so that writing it does not dominate a cheap request.
-- **Medians of 3 runs.** Each URL is measured 3 times for 10 s (`BENCH_SECONDS` changes the
-  duration) with `wrk -t2 -c16 --latency`, in interleaved rounds after a short unmeasured
-  warm-up; requests/s, p50 and p99 are each the median of the 3 runs.
+- **gunicorn** with `deploy/gunicorn.conf.py` (sync workers), except for the bind address, the
+  number of workers (`GUNICORN_WORKERS`, default 4 for 2 cores), the access log (sent to
+  `/dev/null` so that writing it does not dominate a cheap request) and worker recycling: the
+  file's `max_requests = 2000` would restart every worker every second or two at the minimal
+  view's rate, measuring Python start-up instead of requests and slowing whichever URL comes
+  next, so the bench passes `--max-requests 0`. `bench/run.py --keep-max-requests` keeps it.
+- **An otherwise idle machine.** Anything else running (a test suite, a browser) takes CPU from
+  both sides. Each run records how busy the CPU was just before it started and warns above
+  10%.
+- **Medians of 3 runs.** Each URL is measured 3 times for 10 s (`BENCH_SECONDS=N make bench`
+  or `bench/run.py --seconds N` changes the duration) with `wrk -t2 -c16 --latency`, in
+  interleaved rounds after a short unmeasured warm-up; requests/s, p50 and p99 are each the
+  median of the 3 runs.
 - **Ratio against the minimal view.** `/bench/ping/` (mounted only with `HARBOUR_BENCH=true`)
   returns "ok" through the full middleware stack and nothing else: it is the ceiling of this
   server on this machine. A page's median requests/s divided by the minimal view's says what
@@ -82,6 +90,24 @@ def machine_info() -> dict[str, Any]:
         "wagtail": _version("wagtail"),
         "gunicorn": _version("gunicorn"),
     }
+
+
+def cpu_busy(seconds: float) -> float:
+    """Share of all cores busy over `seconds`, from /proc/stat (0.0 where it is unreadable)."""
+
+    def snapshot() -> tuple[int, int]:
+        # cpu  user nice system idle iowait irq softirq steal ...
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return sum(fields), fields[3] + fields[4]
+
+    try:
+        total0, idle0 = snapshot()
+        time.sleep(seconds)
+        total1, idle1 = snapshot()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    elapsed = total1 - total0
+    return 1.0 - (idle1 - idle0) / elapsed if elapsed > 0 else 0.0
 
 
 def _version(package: str) -> str:
@@ -125,13 +151,24 @@ def _machine_line(meta: dict[str, Any]) -> str:
     )
 
 
-def _body(result: ScenarioResult, meta: dict[str, Any], results_md: str) -> str:
+def _server_line(meta: dict[str, Any]) -> str:
+    g = meta["gunicorn"]
+    recycling = "off" if g["max_requests"] == 0 else "as configured"
+    return (
+        f"gunicorn with `{g['config']}`, {g['workers']} sync workers, max_requests {recycling}, "
+        f"access log to `{g['accesslog']}`; `{meta['settings']}`"
+    )
+
+
+def _body(result: ScenarioResult, meta: dict[str, Any], details: str) -> str:
     notes = "\n".join(f"- {note}" for note in result.notes)
     return (
-        f"Latest run: {meta['started_utc']} UTC, `{meta['command']}` "
-        f"(details: [{results_md}](../{results_md})).\n\n"
+        f"Latest run: {meta['started_utc']} UTC, `{meta['command']}` ({details}).\n\n"
         f"- Machine: {_machine_line(meta)}\n"
+        f"- Other processes kept {meta['cpu_busy_before_load']:.0%} of the CPU busy just "
+        "before the run\n"
         f"- Database: {meta['database']}\n"
+        f"- Server: {_server_line(meta)}\n"
         f"- Load: {result.summary}\n\n"
         f"{markdown_table(result.columns, result.rows)}\n\n"
         f"{notes}\n"
@@ -154,9 +191,9 @@ def write_results(
         **result.raw,
     }
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    rel_md = md_path.relative_to(results_dir.parent.parent).as_posix()
+    details = f"raw numbers of every run: [{json_path.name}]({json_path.name})"
     md_path.write_text(
-        f"# {result.title}: {meta['started_utc']} UTC\n\n{_body(result, meta, rel_md)}"
+        f"# {result.title}: {meta['started_utc']} UTC\n\n{_body(result, meta, details)}"
     )
     return json_path, md_path
 
@@ -168,7 +205,7 @@ def update_docs(docs: Path, result: ScenarioResult, meta: dict[str, Any], result
     section = (
         f"{start}\n## {result.title}\n\n"
         f"<!-- Written by `make bench`; edits here are replaced by the next run. -->\n\n"
-        f"{_body(result, meta, results_md)}{end}"
+        f"{_body(result, meta, f'details: [{results_md}](../{results_md})')}{end}"
     )
     text = docs.read_text() if docs.exists() else DOCS_HEADER
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)

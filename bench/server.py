@@ -137,9 +137,19 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    stack: ExitStack, env: dict[str, str], *, port: int, workers: int, log_path: Path
+    stack: ExitStack,
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int,
+    max_requests: int | None,
+    log_path: Path,
 ) -> str:
-    """Start gunicorn in its own process group (stopped on exit); return its base URL."""
+    """Start gunicorn in its own process group (stopped on exit); return its base URL.
+
+    `max_requests` overrides the config file's value (command-line options take precedence in
+    gunicorn); None keeps it.
+    """
     server_env = {
         **env,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -153,6 +163,8 @@ def start_gunicorn(
         str(ROOT / "deploy" / "gunicorn.conf.py"),
         "harbour.wsgi",
     ]
+    if max_requests is not None:
+        command[-1:-1] = ["--max-requests", str(max_requests)]
     log = stack.enter_context(log_path.open("wb"))
     process = subprocess.Popen(
         command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT,

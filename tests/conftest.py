@@ -22,7 +22,7 @@ def _clear_cache():
 @pytest.fixture
 def home(db) -> HomePage:
     """The Wagtail site as a coalition has it: a home page at the root of the default site."""
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _wagtail_initial_data()
     for child in root.get_children():
         child.delete()
     home = HomePage(title="Test Coalition", slug="home", tagline="Together for Hong Kong")
@@ -30,10 +30,27 @@ def home(db) -> HomePage:
     home.save_revision().publish()
     Site.objects.all().delete()
     Site.objects.create(
-        hostname="testserver", port=80, root_page=home, is_default_site=True,
+        hostname="testserver",
+        port=80,
+        root_page=home,
+        is_default_site=True,
         site_name="Test Coalition",
     )
     return home
+
+
+def _wagtail_initial_data() -> Page:
+    """What Wagtail's migrations create, again: a transactional test's flush removed it."""
+    from wagtail.models import Collection, Locale
+
+    from harbour.core.roles import ensure_roles
+
+    Locale.objects.get_or_create(language_code="en")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.add_root(instance=Page(title="Root", slug="root"))
+    ensure_roles()
+    return root
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
         summary=(
             f"wrk -t{ctx.threads} -c{ctx.connections} --latency, {ctx.runs} runs × "
             f"{ctx.seconds} s per URL in interleaved rounds, after {ctx.warmup_seconds} s of "
-            f"warm-up per URL; gunicorn with {ctx.gunicorn_workers} sync workers."
+            "warm-up per URL."
         ),
         columns=COLUMNS,
         rows=rows,

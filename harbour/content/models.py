@@ -156,7 +156,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         verbose_name = _("news index")
 
     def articles(self) -> models.QuerySet["ArticlePage"]:
-        return live_articles().descendant_of(self)
+        return live_articles().descendant_of(self)  # type: ignore[attr-defined]
 
     @path("")
     def index_view(self, request: HttpRequest) -> HttpResponse:
@@ -297,3 +297,6 @@ class ArticleLike(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["page", "visitor_hash"], name="one_like_per_browser")
         ]
+
+    def __str__(self) -> str:
+        return f"Like of page {self.page_id}"

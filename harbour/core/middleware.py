@@ -70,4 +70,5 @@ class StaffTwoFactorMiddleware:
         if not request.path.startswith("/admin/") or request.path.startswith(self.EXEMPT):
             return False
         user = request.user
-        return bool(user.is_authenticated and not user.is_verified())  # type: ignore[union-attr]
+        # OTPMiddleware (earlier in MIDDLEWARE) gives every user is_verified().
+        return bool(user.is_authenticated and not user.is_verified())  # type: ignore[union-attr,attr-defined]

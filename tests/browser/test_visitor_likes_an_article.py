@@ -14,8 +14,12 @@ def site_on_live_server(live_server, news):
 
     host, port = live_server.url.removeprefix("http://").split(":")
     Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
-    make_article(news, title="Our work over the past few weeks", slug="our-work",
-                 body_text="We met MPs from every major party.")
+    make_article(
+        news,
+        title="Our work over the past few weeks",
+        slug="our-work",
+        body_text="We met MPs from every major party.",
+    )
     return live_server
 
 

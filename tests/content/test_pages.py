@@ -51,8 +51,12 @@ def test_bad_listing_parameters_fall_back_instead_of_failing(client, news):
 def test_article_shows_body_authors_tags_and_open_graph(client, news):
     author = AuthorFactory(name="Mimi Lee", slug="mimi-lee", location="Markham, Ontario")
     make_article(
-        news, title="What we did in 2020", body_text="We co-hosted a rally.",
-        authors=[author], tags=["sanctions"], summary="A roundup of the year",
+        news,
+        title="What we did in 2020",
+        body_text="We co-hosted a rally.",
+        authors=[author],
+        tags=["sanctions"],
+        summary="A roundup of the year",
     )
 
     response = client.get("/news/what-we-did-in-2020/")
@@ -87,13 +91,21 @@ def test_author_profile_lists_only_their_published_articles(client, news):
 
 
 def test_draft_is_invisible_by_url_listing_search_feed_and_sitemap(client, news):
-    make_article(news, title="Secret draft", slug="secret-draft", live=False,
-                 body_text="unpublishedword")
+    make_article(
+        news, title="Secret draft", slug="secret-draft", live=False, body_text="unpublishedword"
+    )
     make_article(news, title="Public piece", slug="public-piece", body_text="publishedword")
 
     assert client.get("/news/secret-draft/").status_code == 404
-    for url in ("/", "/news/", "/news/feed/rss/", "/news/feed/atom/", "/sitemap.xml",
-                "/search/?q=unpublishedword", "/search/?q=Secret"):
+    for url in (
+        "/",
+        "/news/",
+        "/news/feed/rss/",
+        "/news/feed/atom/",
+        "/sitemap.xml",
+        "/search/?q=unpublishedword",
+        "/search/?q=Secret",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"Secret draft" not in response.content, url

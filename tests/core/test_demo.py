@@ -74,7 +74,9 @@ def test_create_admin_prints_a_working_login_and_keeps_it(tmp_path, settings, ca
     assert response.status_code == 302
 
 
-@override_settings(HARBOUR_ADMIN_EMAIL="admin@example.org", HARBOUR_ADMIN_PASSWORD="chosen-pass-1234")
+@override_settings(
+    HARBOUR_ADMIN_EMAIL="admin@example.org", HARBOUR_ADMIN_PASSWORD="chosen-pass-1234"
+)
 def test_create_admin_takes_the_password_from_the_environment(tmp_path, settings, capsys):
     settings.VAR_DIR = tmp_path
     call_command("create_admin")

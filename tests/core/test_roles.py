@@ -74,8 +74,9 @@ def test_member_author_cannot_edit_other_pages_or_manage_users(client, news):
     someone_elses = make_article(news, title="Announcement")
     client.force_login(author)
     assert client.get(f"/admin/pages/{someone_elses.pk}/edit/").status_code in (302, 403)
-    assert client.get(f"/admin/pages/add/content/standardpage/{news.get_parent().pk}/"
-                      ).status_code in (302, 403)
+    assert client.get(
+        f"/admin/pages/add/content/standardpage/{news.get_parent().pk}/"
+    ).status_code in (302, 403)
     assert client.get("/admin/users/").status_code in (302, 403)
 
 
@@ -123,8 +124,13 @@ def test_roles_are_idempotent():
     ensure_roles()
     assert GroupPagePermission.objects.count() == before
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        EDITORS, MODERATORS, ADMINISTRATORS, MEMBER_AUTHORS,
+        EDITORS,
+        MODERATORS,
+        ADMINISTRATORS,
+        MEMBER_AUTHORS,
     }
-    assert not Page.get_first_root_node().permissions_for_user(
-        UserFactory(roles=[MEMBER_AUTHORS])
-    ).can_add_subpage()
+    assert (
+        not Page.get_first_root_node()
+        .permissions_for_user(UserFactory(roles=[MEMBER_AUTHORS]))
+        .can_add_subpage()
+    )

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-
 import time
 
 import pytest
@@ -68,8 +67,9 @@ def test_staff_must_enrol_and_verify_a_totp_device(client, home):
     device = TOTPDevice.objects.get(user=editor)
     assert not device.confirmed
 
-    wrong = client.post("/account/two-factor/", {"token": "000000" if _code(device) != "000000"
-                                                 else "111111"})
+    wrong = client.post(
+        "/account/two-factor/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 400
     assert b"That code is not right" in wrong.content
     malformed = client.post("/account/two-factor/", {"token": "abc"})
@@ -95,8 +95,9 @@ def test_staff_must_enrol_and_verify_a_totp_device(client, home):
 @override_settings(HARBOUR_REQUIRE_2FA=True)
 def test_two_factor_guesses_are_rate_limited(client, home):
     client.force_login(UserFactory(roles=[EDITORS]))
-    statuses = [client.post("/account/two-factor/", {"token": "123456"}).status_code
-                for _ in range(12)]
+    statuses = [
+        client.post("/account/two-factor/", {"token": "123456"}).status_code for _ in range(12)
+    ]
     assert statuses.count(429) >= 1
     assert 200 not in statuses and 302 not in statuses
 
@@ -121,7 +122,11 @@ def test_production_settings_pass_the_deploy_check():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -133,7 +138,11 @@ def test_production_refuses_to_start_without_secrets():
     env["DJANGO_SETTINGS_MODULE"] = "harbour.settings.production"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -1,0 +1,45 @@
+"""The interface in English, French and Traditional Chinese, with a language switcher."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "like_button"),
+    [
+        ("en", "Latest news", "Like it"),
+        ("fr", "Dernières nouvelles", "J’aime"),
+        ("zh-hant", "最新消息", "讚好"),
+    ],
+)
+def test_switcher_changes_the_interface_language(client, news, language, heading, like_button):
+    from tests.content.factories import make_article
+
+    make_article(news, title="Our work", slug="our-work")
+
+    response = client.post("/i18n/setlang/", {"language": language, "next": "/news/our-work/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/news/our-work/"
+    article = client.get("/news/our-work/").content.decode()
+    assert f'<html lang="{language}">' in article
+    assert like_button in article
+    assert heading in client.get("/").content.decode()
+
+
+def test_switcher_offers_the_three_languages(client, home):
+    content = client.get("/").content.decode()
+    for code, name in (("en", "English"), ("fr", "français"), ("zh-hant", "繁體中文")):
+        assert f'value="{code}"' in content
+        assert name in content
+
+
+def test_unknown_language_falls_back_to_english(client, home):
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_unsafe_next_url_is_not_followed(client, home):
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "https://evil.example/"})
+    assert "evil.example" not in response.get("Location", "")
