@@ -21,6 +21,8 @@ env = environ.Env(
     CSRF_TRUSTED_ORIGINS=(list, []),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     EMAIL_URL=(str, "smtp://127.0.0.1:25"),
+    EMAIL_BACKEND=(str, ""),
+    ANYMAIL=(dict, {}),
     DEFAULT_FROM_EMAIL=(str, "Harbour <no-reply@harbour.invalid>"),
     HARBOUR_IP_HASH_KEY=(str, ""),
     HARBOUR_REQUIRE_2FA=(bool, False),
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "anymail",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -203,6 +206,11 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
+if env("EMAIL_BACKEND"):
+    # A provider through anymail, e.g. anymail.backends.postmark.EmailBackend, with its keys
+    # in ANYMAIL (e.g. ANYMAIL="POSTMARK_SERVER_TOKEN=...").
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+ANYMAIL = env("ANYMAIL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
