@@ -8,3 +8,18 @@ SECRET_KEY = env("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-productio
 HARBOUR_IP_HASH_KEY = env("HARBOUR_IP_HASH_KEY") or SECRET_KEY
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# The worker logs two lines per task at INFO; on a developer's console that buries the
+# admin login `make run` prints. Errors still show.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,55 @@
+"""Shared helpers: rate limits, keyed hashing of addresses, HTML sanitising."""
+
+import pytest
+from django.test import RequestFactory, override_settings
+
+from harbour.core.privacy import client_ip, ip_hash, keyed_hash
+from harbour.core.ratelimit import Rate, hit
+from harbour.core.sanitise import clean_html, strip_html
+
+
+def test_rate_parses_the_documented_forms_and_rejects_others():
+    assert Rate.parse("30/h") == Rate(limit=30, period=3600)
+    assert Rate.parse("5/m") == Rate(limit=5, period=60)
+    for bad in ("", "30", "30/y", "x/h", "-1/h"):
+        with pytest.raises(ValueError, match="Bad rate"):
+            Rate.parse(bad)
+
+
+def test_hit_allows_up_to_the_limit_per_identity_and_scope():
+    assert [hit("test", "a", "3/m") for _ in range(4)] == [True, True, True, False]
+    assert hit("test", "b", "3/m") is True
+    assert hit("other", "a", "3/m") is True
+
+
+def test_ip_hash_is_keyed_and_never_the_address():
+    request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.23")
+    digest = ip_hash(request)
+    assert "198.51.100.23" not in digest
+    assert len(digest) == 64
+    assert digest == keyed_hash("198.51.100.23", purpose="ip")
+    assert digest != keyed_hash("198.51.100.23", purpose="visitor")
+    with override_settings(HARBOUR_IP_HASH_KEY="another-key"):
+        assert ip_hash(request) != digest
+
+
+def test_x_real_ip_is_only_trusted_when_configured():
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip(request) == "127.0.0.1"
+    with override_settings(HARBOUR_TRUST_X_REAL_IP=True):
+        assert client_ip(request) == "203.0.113.9"
+
+
+def test_clean_html_keeps_formatting_and_drops_scripts_and_handlers():
+    dirty = (
+        '<p onclick="steal()">Hi <strong>there</strong><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">x</a><a href="https://example.org">ok</a></p>'
+    )
+    cleaned = clean_html(dirty)
+    assert "<strong>there</strong>" in cleaned
+    assert "script" not in cleaned
+    assert "onclick" not in cleaned
+    assert "javascript:" not in cleaned
+    assert 'href="https://example.org"' in cleaned
+    assert 'rel="noopener noreferrer nofollow"' in cleaned
+    assert strip_html("<b>Dear MP</b>, <i>please</i> act") == "Dear MP, please act"
