@@ -118,7 +118,6 @@ class HomePage(Page):
         FieldPanel("newsletter_heading"),
     ]
     max_count = 1
-    subpage_types = ["content.NewsIndexPage", "content.StandardPage"]
 
     class Meta:
         verbose_name = _("home page")

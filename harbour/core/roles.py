@@ -1,11 +1,14 @@
 """The staff roles as Wagtail groups, each with the least it needs.
 
-| role           | pages                                   | users | approves opinions |
-|----------------|-----------------------------------------|-------|-------------------|
-| Member authors | add (and edit their own) under News     | no    | no                |
-| Editors        | add, edit, publish anywhere             | no    | no                |
-| Moderators     | editors' rights plus lock, delete       | no    | yes (workflow)    |
-| Administrators | everything, including users and groups  | yes   | yes               |
+| role           | pages                               | users | approves opinions | supporters |
+|----------------|-------------------------------------|-------|-------------------|------------|
+| Member authors | add (and edit their own) under News | no    | no                | no         |
+| Editors        | add, edit, publish anywhere         | no    | no                | no         |
+| Moderators     | editors' rights plus lock, delete   | no    | yes (workflow)    | yes        |
+| Administrators | everything, with users and groups   | yes   | yes               | yes        |
+
+"Supporters" is the people's personal data and signer lists: search, export, erase,
+moderate signatures and export signatories.
 
 Only a publisher can make a page public; a member author's opinion goes through Wagtail's
 "Moderators approval" workflow, whose task belongs to the Moderators group.
@@ -31,12 +34,22 @@ MEDIA = [
 MEDIA_MANAGE = ["wagtailimages.change_image", "wagtaildocs.change_document"]
 AUTHORS_SNIPPET = ["content.add_author", "content.change_author", "content.view_author"]
 
+# Supporters' personal data and signer lists: moderators and administrators only.
+SUPPORTER_DATA = [
+    "people.view_person",
+    "people.export_person",
+    "people.erase_person",
+    "signons.moderate_signature",
+    "signons.export_signature",
+]
+
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     MEMBER_AUTHORS: ADMIN_ACCESS + ["content.view_author"],
     EDITORS: ADMIN_ACCESS + AUTHORS_SNIPPET,
-    MODERATORS: ADMIN_ACCESS + AUTHORS_SNIPPET + ["content.delete_author"],
+    MODERATORS: ADMIN_ACCESS + AUTHORS_SNIPPET + SUPPORTER_DATA + ["content.delete_author"],
     ADMINISTRATORS: ADMIN_ACCESS
     + AUTHORS_SNIPPET
+    + SUPPORTER_DATA
     + [
         "content.delete_author",
         "auth.add_user",

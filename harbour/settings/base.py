@@ -34,6 +34,25 @@ env = environ.Env(
     HARBOUR_ADMIN_PASSWORD=(str, ""),
     HARBOUR_LOG_LEVEL=(str, "INFO"),
     HARBOUR_BENCH=(bool, False),
+    HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 7),
+    HARBOUR_SIGN_RATE_IP=(str, "20/h"),
+    HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
+    HARBOUR_PARLIAMENT_DOMAINS=(
+        list,
+        # Legislatures' own domains only: a government-wide or city domain would let any
+        # public servant sign as an elected member.
+        [
+            "parl.gc.ca",
+            "sen.parl.gc.ca",
+            "ola.org",
+            "assnat.qc.ca",
+            "leg.bc.ca",
+            "assembly.ab.ca",
+            "legassembly.sk.ca",
+            "nslegislature.ca",
+            "assembly.pe.ca",
+        ],
+    ),
     HARBOUR_TRUST_X_REAL_IP=(bool, False),
 )
 
@@ -45,7 +64,9 @@ SITE_URL = env("SITE_URL").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
+    "harbour.people",
     "harbour.content",
+    "harbour.signons",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -232,6 +253,13 @@ HARBOUR_ADMIN_EMAIL = env("HARBOUR_ADMIN_EMAIL")
 HARBOUR_ADMIN_PASSWORD = env("HARBOUR_ADMIN_PASSWORD")
 HARBOUR_BENCH = env("HARBOUR_BENCH")
 HARBOUR_TRUST_X_REAL_IP = env("HARBOUR_TRUST_X_REAL_IP")
+# Sign-ons: how long a confirmation link works (unconfirmed signatures are purged after it),
+# rate limits per network and per e-mail, and the domains whose addresses verify a
+# parliamentarian without a moderator.
+HARBOUR_SIGNATURE_CONFIRM_DAYS = env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
+HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
+HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
+HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

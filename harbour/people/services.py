@@ -1,0 +1,129 @@
+"""Supporter records: find or create by e-mail, consent, history, export, erasure."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from harbour.core.audit import audit_record
+
+from .models import Consent, ConsentTopic, Person
+from .registry import HistoryItem, providers
+
+
+def normalise_email(email: str) -> str:
+    """One address, one supporter: trimmed and lower-cased (providers treat the local part
+    case-insensitively in practice)."""
+    return email.strip().lower()
+
+
+def person_get_or_create(
+    *,
+    email: str,
+    given_name: str = "",
+    family_name: str = "",
+    postal_code: str = "",
+    city: str = "",
+    province: str = "",
+    language: str = "",
+) -> Person:
+    """The supporter with this e-mail; new details fill blanks but never overwrite."""
+    person, created = Person.objects.get_or_create(email=normalise_email(email))
+    if not created:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+    updates = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "postal_code": postal_code,
+        "city": city,
+        "province": province,
+        "language": language,
+    }
+    changed = [f for f, v in updates.items() if v and not getattr(person, f)]
+    for field in changed:
+        setattr(person, field, updates[field])
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+def consent_record(
+    *, person: Person, topic: ConsentTopic | str, granted: bool, wording: str, source: str
+) -> Consent:
+    return Consent.objects.create(
+        person=person, topic=topic, granted=granted, wording=wording, source=source
+    )
+
+
+def person_history(*, person: Person) -> list[HistoryItem]:
+    items = [
+        HistoryItem(
+            when=c.created_at,
+            kind="consent",
+            description=f"{c.get_topic_display()}: {'agreed' if c.granted else 'declined'} "
+            f"({c.source})",
+            state="withdrawn" if c.withdrawn_at else "",
+        )
+        for c in person.consents.all()
+    ]
+    for provider in providers():
+        items.extend(provider.history(person))
+    return sorted(items, key=lambda item: item.when, reverse=True)
+
+
+def person_export(*, person: Person, actor: Any) -> dict[str, Any]:
+    """Everything Harbour holds about one person, for an access request (PIPEDA)."""
+    data: dict[str, Any] = {
+        "person": {
+            "email": person.email,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "postal_code": person.postal_code,
+            "city": person.city,
+            "province": person.province,
+            "language": person.language,
+            "first_seen": person.created_at.isoformat(),
+        },
+        "consents": [
+            {
+                "topic": c.topic,
+                "granted": c.granted,
+                "wording": c.wording,
+                "form": c.source,
+                "when": c.created_at.isoformat(),
+                "withdrawn": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.consents.all()
+        ],
+    }
+    for provider in providers():
+        data[provider.name] = provider.export(person)
+    audit_record(actor=actor, action="person.export", target=person)
+    return data
+
+
+@transaction.atomic
+def person_erase(*, person: Person, actor: Any) -> Person:
+    """Wipe a person's details everywhere; their actions stay only as anonymous counts."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    for provider in providers():
+        provider.erase(person)
+    person.consents.all().delete()
+    person.email = None
+    person.given_name = person.family_name = ""
+    person.postal_code = person.city = person.language = ""
+    person.erased_at = timezone.now()
+    person.save()
+    audit_record(actor=actor, action="person.erase", target=person)
+    return person
+
+
+def persons_delete_unused(*, person_ids: set[int]) -> int:
+    """Delete supporter records nothing points at any more (no consent, no action in any
+    registered app): those created by a signature that was never confirmed."""
+    deleted = 0
+    for person in Person.objects.filter(pk__in=person_ids, consents=None):
+        if not any(provider.in_use(person) for provider in providers()):
+            person.delete()
+            deleted += 1
+    return deleted

@@ -1,0 +1,125 @@
+"""The moderation queue and the signatory export, in the Wagtail admin."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
+
+from harbour.core.audit import audit_record
+
+from . import services
+from .models import Signature, SignatureState, SignerKind
+
+
+@permission_required("signons.moderate_signature", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", SignatureState.AWAITING_MODERATION)
+    if state not in SignatureState.values:
+        state = SignatureState.AWAITING_MODERATION
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        ids = [int(i) for i in request.POST.getlist("signature") if i.isdigit()]
+        if action not in services.ModerationAction.ALL or not ids:
+            messages.error(request, _("Choose at least one signature and an action."))
+        else:
+            changed = services.signature_moderate(
+                signature_ids=ids,
+                action=action,
+                actor=request.user,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("%(n)d signature(s) updated.") % {"n": changed})
+        return HttpResponseRedirect(request.get_full_path())
+    signatures = (
+        Signature.objects.filter(state=state)
+        .select_related("page", "person", "moderated_by")
+        .order_by("created_at")
+    )
+    page_id = request.GET.get("page", "")
+    if page_id.isdigit():
+        signatures = signatures.filter(page_id=int(page_id))
+    listing = Paginator(signatures, 100).get_page(request.GET.get("p"))
+    pages = Page.objects.filter(pk__in=Signature.objects.values("page_id").distinct())
+    return TemplateResponse(
+        request,
+        "signons/admin/moderation.html",
+        {
+            "signatures": listing,
+            "state": state,
+            "states": SignatureState.choices,
+            "pages": pages,
+            "page_id": page_id,
+            "can_export": request.user.has_perm("signons.export_signature"),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "signed_as",
+    "state",
+    "name",
+    "honorific",
+    "office",
+    "city",
+    "region",
+    "website",
+    "contact_name",
+    "email",
+    "postal_code",
+    "listed_as",
+    "signed",
+    "confirmed",
+]
+
+
+@permission_required("signons.export_signature", raise_exception=True)
+def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Confirmed signatories of one page as CSV (moderators and administrators only)."""
+    page = get_object_or_404(Page, pk=page_id)
+    rows = (
+        Signature.objects.filter(page=page, state=SignatureState.CONFIRMED)
+        .select_related("person")
+        .order_by("kind", "name")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signatories-{page.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for s in rows.iterator():
+        person = s.person
+        writer.writerow(
+            _csv_safe(v)
+            for v in [
+                s.kind,
+                s.state,
+                s.name,
+                s.honorific,
+                s.get_office_display() if s.office else "",
+                s.city,
+                s.region,
+                s.website,
+                s.contact_name,
+                person.email if person else "",
+                person.postal_code if person and s.kind == SignerKind.INDIVIDUAL else "",
+                s.listing,
+                s.created_at.isoformat(),
+                s.confirmed_at.isoformat() if s.confirmed_at else "",
+            ]
+        )
+    audit_record(actor=request.user, action="signatures.export", target=page)
+    return response
+
+
+def _csv_safe(value: object) -> str:
+    """Neutralise spreadsheet formulas in signer-supplied text (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

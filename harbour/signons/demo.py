@@ -1,0 +1,210 @@
+"""Demo sign-ons: the 6 January 2021 joint statement with the signatories the coalition
+recorded, and an open petition with generated signatures (example.invalid addresses)."""
+
+import datetime
+import random
+from typing import TextIO
+
+from django.utils import timezone
+from wagtail.models import Page
+
+from harbour.content.models import HomePage
+from harbour.core.postal import postal_code_province
+from harbour.people.models import Person
+
+from .counts import signature_counts_reconcile
+from .models import (
+    Listing,
+    Office,
+    PetitionPage,
+    Signature,
+    SignatureState,
+    SignerKind,
+    StatementPage,
+)
+
+ORGANISATIONS = [
+    ("Action Free Hong Kong Montreal", "Montréal", "Quebec"),
+    ("Canada-Hong Kong Link", "Toronto", "Ontario"),
+    ("Friends of Hong Kong - Edmonton", "Edmonton", "Alberta"),
+    ("Human Rights Manifesto", "", ""),
+    ("Saskatchewan Stands with Hong Kong", "", "Saskatchewan"),
+    ("McMaster Stands With Hong Kong", "Hamilton", "Ontario"),
+    ("Mustard Seeds HK Concern Group", "", ""),
+    ("Ontario Hong Kong Youth Action (OHKYA)", "", "Ontario"),
+    ("Torontonian HongKongers Action Group", "Toronto", "Ontario"),
+    ("Vancouver Christians for Love Peace and Justice", "Vancouver", "British Columbia"),
+    (
+        "Vancouver Society in Support of Democratic Movement (VSSDM)",
+        "Vancouver",
+        "British Columbia",
+    ),
+]
+PARLIAMENTARIANS = [
+    ("", "Jenica Atwin", Office.MP), ("", "Kenny Chiu", Office.MP),
+    ("", "Kerry Diotte", Office.MP), ("Hon.", "Linda Frum", Office.SENATOR),
+    ("Hon.", "Leo Housakos", Office.SENATOR), ("", "Michael Kram", Office.MP),
+    ("", "Jenny Kwan", Office.MP), ("", "Paul Manly", Office.MP),
+    ("", "Lindsay Mathyssen", Office.MP), ("", "Elizabeth May", Office.MP),
+    ("", "Phil McColeman", Office.MP), ("Hon.", "Jim Munson", Office.SENATOR),
+    ("", "Jeremy Patzer", Office.MP), ("", "Kyle Seeback", Office.MP),
+    ("", "Warren Steinley", Office.MP), ("", "Cathay Wagantall", Office.MP),
+    ("", "Bob Zimmer", Office.MP),
+]  # fmt: skip
+# Share of generated petition signers per first letter of postal code (roughly population).
+POSTAL_LETTERS = "MMMLLLKKNPHHJJGTTTVVVRSBEAC"
+
+
+def _statement(home: HomePage) -> None:
+    if StatementPage.objects.filter(slug="jan-6-mass-arrests").exists():
+        return
+    opened = datetime.datetime(2021, 1, 6, 9, 0, tzinfo=datetime.UTC)
+    page = StatementPage(
+        title="Joint statement condemning the 6 January 2021 mass arrests in Hong Kong",
+        slug="jan-6-mass-arrests",
+        date=datetime.date(2021, 1, 6),
+        opens_at=opened,
+        allow_organisations=True,
+        allow_parliamentarians=True,
+        allow_individuals=False,
+        preamble=(
+            "<p>Any Canadian group or organisation may still add its name to this open letter.</p>"
+        ),
+        body=(
+            "<p>On the morning of 6 January 2021, Hong Kong time, police arrested more than "
+            "50 pan-democratic legislators, primary-election candidates and organisers, "
+            "accusing them of subverting state power under the National Security Law. We "
+            "condemn this assault on the freedoms of the people of Hong Kong: the Basic Law "
+            "itself promises permanent residents the right to vote and to stand for "
+            "election.</p><p>The arrests show the resolve of the Chinese Communist Party and "
+            "its appointees to silence every dissenting voice and turn Hong Kong into one more "
+            "mainland city. Canada witnessed the Sino-British Joint Declaration and the Basic "
+            "Law; now that Beijing and Hong Kong's government plainly will not keep those "
+            "promises, Canada must stop tolerating these violations and act, firmly and "
+            "consistently, for human rights, freedom and democracy.</p>"
+            "<p>We call on the Government of Canada to:</p>"
+        ),
+        closing=(
+            "<p>Hong Kong stands on the front line between authoritarianism and democracy. "
+            "Canada must recognise the threat the Chinese Communist Party poses to democratic "
+            "values everywhere, and act quickly, together with its allies.</p>"
+        ),
+    )
+    home.add_child(instance=page)
+    demands = [
+        "Impose Magnitsky sanctions on the officials responsible for undermining "
+        "Hongkongers' rights and freedoms.",
+        "Condemn the mass arrest of the pan-democrats who took part in the primaries, and "
+        "urge the governments of Hong Kong and China to respect Hongkongers' rights.",
+        "Speed up special measures for Hongkongers who face, or are at risk of, political "
+        "persecution.",
+        "Build a strategic, lasting approach to China together with our international allies.",
+    ]
+    for order, text in enumerate(demands):
+        page.demands.create(sort_order=order, text=text)
+    page.save_revision().publish()
+    signed = timezone.make_aware(datetime.datetime(2021, 1, 6, 12, 0))
+    rows = [
+        Signature(
+            page=page,
+            kind=SignerKind.ORGANISATION,
+            state=SignatureState.CONFIRMED,
+            name=name,
+            city=city,
+            region=region,
+            confirmed_at=signed,
+            moderation_note="Signed by e-mail before Harbour; entered by staff.",
+        )
+        for name, city, region in ORGANISATIONS
+    ] + [
+        Signature(
+            page=page,
+            kind=SignerKind.PARLIAMENTARIAN,
+            state=SignatureState.CONFIRMED,
+            honorific=honorific,
+            name=name,
+            office=office,
+            confirmed_at=signed,
+            moderation_note="Signed by e-mail before Harbour; entered by staff.",
+        )
+        for honorific, name, office in PARLIAMENTARIANS
+    ]
+    Signature.objects.bulk_create(rows)
+    signature_counts_reconcile(page=page)
+
+
+def _petition(home: HomePage) -> None:
+    if PetitionPage.objects.filter(slug="stop-foreign-interference").exists():
+        return
+    page = PetitionPage(
+        title="Protect people in Canada from foreign interference",
+        slug="stop-foreign-interference",
+        target="the House of Commons",
+        goal=1000,
+        opens_at=timezone.now() - datetime.timedelta(days=30),
+        preamble=(
+            "<p>Members of Canada's diaspora communities are watched, threatened and pressured "
+            "by agents of foreign governments, here in Canada.</p>"
+        ),
+        body=(
+            "<p>We ask the House of Commons to create a foreign agent registry, to give "
+            "victims of transnational repression a safe way to report it, and to investigate "
+            "interference in Canadian media, universities and elections.</p>"
+        ),
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    from faker import Faker
+
+    fake = Faker("en_CA")
+    Faker.seed(2021)
+    rng = random.Random(2021)  # noqa: S311 (demo data)
+    now = timezone.now()
+    people, signatures = [], []
+    for n in range(320):
+        given, family = fake.first_name(), fake.last_name()
+        letter = rng.choice(POSTAL_LETTERS)
+        code = (
+            f"{letter}{rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVXY')} "
+            f"{rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVWXYZ')}{rng.randint(0, 9)}"
+        )
+        city = fake.city()
+        people.append(
+            Person(
+                email=f"supporter{n}@example.invalid",
+                given_name=given,
+                family_name=family,
+                postal_code=code,
+                city=city,
+                province=postal_code_province(code),
+                language="en",
+            )
+        )
+    Person.objects.bulk_create(people)
+    people = list(Person.objects.filter(email__endswith="@example.invalid").order_by("pk"))
+    for person in people:
+        when = now - datetime.timedelta(minutes=rng.randint(10, 60 * 24 * 28))
+        signatures.append(
+            Signature(
+                page=page,
+                person=person,
+                kind=SignerKind.INDIVIDUAL,
+                state=SignatureState.CONFIRMED,
+                name=f"{person.given_name} {person.family_name}",
+                city=person.city,
+                province=person.province,
+                fsa=person.postal_code[:3],
+                listing=rng.choice([Listing.FULL_NAME, Listing.INITIALS_CITY, Listing.HIDDEN]),
+                confirmed_at=when,
+            )
+        )
+    Signature.objects.bulk_create(signatures)
+    signature_counts_reconcile(page=page)
+
+
+def load(*, stdout: TextIO) -> None:
+    home = HomePage.objects.first()
+    if home is None:  # content's demo runs first (INSTALLED_APPS order)
+        home = Page.get_first_root_node()
+    _statement(home)
+    _petition(home)

@@ -1,0 +1,65 @@
+"""What the supporters app shows, exports and erases of a person's signatures."""
+
+from typing import Any
+
+from harbour.people.models import Person
+from harbour.people.registry import HistoryItem, PersonDataProvider
+
+from .models import Signature
+
+
+def _history(person: Person) -> list[HistoryItem]:
+    return [
+        HistoryItem(
+            when=s.created_at,
+            kind="signature",
+            description=f"Signed “{s.page.title}” as {s.get_kind_display().lower()}",
+            state=s.get_state_display(),
+        )
+        for s in Signature.objects.filter(person=person).select_related("page")
+    ]
+
+
+def _export(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "page": s.page.title,
+            "signed_as": s.kind,
+            "name": s.name,
+            "honorific": s.honorific,
+            "office": s.office,
+            "city": s.city,
+            "region": s.region,
+            "website": s.website,
+            "contact_name": s.contact_name,
+            "listed_as": s.listing,
+            "state": s.state,
+            "signed": s.created_at.isoformat(),
+            "confirmed": s.confirmed_at.isoformat() if s.confirmed_at else None,
+        }
+        for s in Signature.objects.filter(person=person).select_related("page")
+    ]
+
+
+def _erase(person: Person) -> None:
+    """Signatures stay as anonymous counts: no name, no contact, not listed, no link back."""
+    Signature.objects.filter(person=person).update(
+        person=None,
+        name="",
+        honorific="",
+        city="",
+        website="",
+        contact_name="",
+        fsa="",
+        ip_hash="",
+        listing="hidden",
+    )
+
+
+def _in_use(person: Person) -> bool:
+    return Signature.objects.filter(person=person).exists()
+
+
+provider = PersonDataProvider(
+    name="signatures", history=_history, export=_export, erase=_erase, in_use=_in_use
+)

@@ -1,0 +1,87 @@
+"""Reads for the public pages: the grouped signatory list, counts, statistics."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from wagtail.models import Page
+
+from harbour.core.postal import PROVINCE_NAMES
+
+from .counts import count_total
+from .models import Listing, Signature, SignatureState, SignerKind
+
+STATS_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class SignatoryList:
+    organisations: list[Signature]
+    parliamentarians: list[Signature]
+    individuals: list[Signature]
+    count: int
+    individuals_unlisted: int
+
+
+def _public(page: Page) -> QuerySet[Signature]:
+    return Signature.objects.filter(page=page, state=SignatureState.CONFIRMED)
+
+
+def signatory_list(*, page: Page, individuals_limit: int = 500) -> SignatoryList:
+    """Organisations, then parliamentarians with their office, then individuals as each
+    chose to be listed; the count covers every counted signer."""
+    public = _public(page).only(
+        "kind",
+        "name",
+        "honorific",
+        "office",
+        "city",
+        "region",
+        "listing",
+        "website",
+        "confirmed_at",
+    )
+    organisations = list(public.filter(kind=SignerKind.ORGANISATION).order_by("name"))
+    parliamentarians = list(
+        public.filter(kind=SignerKind.PARLIAMENTARIAN).order_by("office", "name")
+    )
+    individuals = list(
+        public.filter(kind=SignerKind.INDIVIDUAL)
+        .exclude(listing=Listing.HIDDEN)
+        .order_by("-confirmed_at")[:individuals_limit]
+    )
+    count = count_total(page=page)
+    listed = len(organisations) + len(parliamentarians) + len(individuals)
+    return SignatoryList(
+        organisations=organisations,
+        parliamentarians=parliamentarians,
+        individuals=individuals,
+        count=count,
+        individuals_unlisted=max(count - listed, 0),
+    )
+
+
+def latest_signers(*, page: Page, limit: int = 10) -> list[Signature]:
+    return list(
+        _public(page)
+        .filter(kind=SignerKind.INDIVIDUAL)
+        .exclude(listing=Listing.HIDDEN)
+        .only("name", "city", "listing", "kind", "confirmed_at")
+        .order_by("-confirmed_at")[:limit]
+    )
+
+
+def signatures_by_province(*, page: Page) -> list[tuple[str, int]]:
+    """Counted signatures per province, cached for a minute (a GROUP BY, not per view)."""
+    key = f"signons:by-province:{page.pk}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (PROVINCE_NAMES.get(row["province"], row["province"] or "—"), row["n"])
+            for row in _public(page)
+            .values("province")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "province")
+        ]
+        cache.set(key, rows, STATS_SECONDS)
+    return rows

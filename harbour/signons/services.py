@@ -1,0 +1,305 @@
+"""Sign-on rules, shared by the public views, the admin, the tasks and the commands."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from wagtail.models import Page
+
+from harbour.core.audit import audit_record
+from harbour.people.models import ConsentTopic, Person
+from harbour.people.services import (
+    consent_record,
+    person_get_or_create,
+    persons_delete_unused,
+)
+
+from .counts import count_add
+from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
+from .models.pages import SignOnPage
+
+CONFIRM_SALT = "harbour.signons.confirm"
+
+
+class SignOnError(Exception):
+    """A rule said no; the message is for the person who tried."""
+
+
+class SigningClosed(SignOnError):
+    pass
+
+
+class InvalidConfirmation(SignOnError):
+    pass
+
+
+class StateError(SignOnError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    signature: Signature
+    created: bool
+    resent: bool = False
+
+
+LISTING_WORDING = (
+    "How your name appears on the public list: full name, initials and city, or not at all. "
+    "Your e-mail address and postal code are never shown."
+)
+NEWSLETTER_WORDING = "Send me the coalition's news and campaign updates (unsubscribe any time)."
+
+
+def signature_create(
+    *,
+    page: SignOnPage,
+    kind: str,
+    email: str,
+    details: dict[str, Any],
+    ip_hash: str = "",
+    language: str = "",
+) -> SignOutcome:
+    """Record a pending signature and queue its confirmation e-mail, in one transaction.
+
+    Signing again with the same e-mail creates nothing: it resends the confirmation while
+    the first signature is still unconfirmed."""
+    if not page.is_open():
+        raise SigningClosed("This page is not accepting signatures.")
+    if kind not in page.accepted_kinds():
+        raise SignOnError("This page does not accept that kind of signer.")
+    with transaction.atomic():
+        person = person_get_or_create(
+            email=email,
+            given_name=details.get("given_name", ""),
+            family_name=details.get("family_name", ""),
+            postal_code=details.get("postal_code", ""),
+            city=details.get("city", ""),
+            province=details.get("province", ""),
+            language=language,
+        )
+        existing = Signature.objects.filter(page=page, person=person).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    signature = Signature.objects.create(
+                        page=page,
+                        person=person,
+                        kind=kind,
+                        ip_hash=ip_hash,
+                        **_signature_fields(kind, details),
+                    )
+            except IntegrityError:  # the same person, at the same moment, in another request
+                existing = Signature.objects.get(page=page, person=person)
+            else:
+                _enqueue_confirmation(signature)
+                return SignOutcome(signature=signature, created=True)
+        if existing.state == SignatureState.PENDING:
+            _enqueue_confirmation(existing)
+            return SignOutcome(signature=existing, created=False, resent=True)
+        return SignOutcome(signature=existing, created=False)
+
+
+def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
+    postal_code = details.get("postal_code", "")
+    common = {
+        "city": details.get("city", ""),
+        "newsletter": bool(details.get("newsletter")),
+        "province": details.get("province", ""),
+        "fsa": postal_code[:3],
+    }
+    if kind == SignerKind.ORGANISATION:
+        return {
+            **common,
+            "name": details["organisation"],
+            "region": details.get("region", ""),
+            "website": details.get("website", ""),
+            "contact_name": details.get("contact_name", ""),
+        }
+    if kind == SignerKind.PARLIAMENTARIAN:
+        return {
+            **common,
+            "name": details["name"],
+            "honorific": details.get("honorific", ""),
+            "office": details["office"],
+            "region": details.get("region", ""),
+        }
+    name = f"{details['given_name']} {details['family_name']}".strip()
+    return {**common, "name": name, "listing": details["listing"]}
+
+
+def _enqueue_confirmation(signature: Signature) -> None:
+    from .tasks import send_signature_confirmation
+
+    transaction.on_commit(lambda: send_signature_confirmation.enqueue(signature.pk))
+
+
+def confirmation_token(signature: Signature) -> str:
+    return signing.dumps(signature.pk, salt=CONFIRM_SALT, compress=True)
+
+
+def confirmation_url(signature: Signature) -> str:
+    page = signature.page.specific
+    return f"{settings.SITE_URL}{page.url}confirm/{confirmation_token(signature)}/"
+
+
+def signature_confirmation_send(*, signature_id: int) -> bool:
+    """Send (or resend) the confirmation e-mail; False if there is nothing to confirm."""
+    signature = Signature.objects.select_related("person", "page").filter(pk=signature_id).first()
+    if signature is None or signature.state != SignatureState.PENDING:
+        return False
+    if signature.person is None or not signature.person.email:
+        return False
+    page = signature.page.specific
+    language = signature.person.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "signature": signature,
+            "page": page,
+            "url": confirmation_url(signature),
+            "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+        }
+        subject = render_to_string("signons/email/confirm_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("signons/email/confirm.txt", context),
+            to=[signature.person.email],
+        )
+        message.attach_alternative(
+            render_to_string("signons/email/confirm.html", context), "text/html"
+        )
+    message.send()
+    Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
+    return True
+
+
+def _is_official_address(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS)
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """The e-mail owner clicked the link: count the signature, or send it to moderation.
+
+    Individuals count at once. Organisations always wait for a moderator (nobody may add a
+    group that did not agree); parliamentarians too unless they wrote from an official
+    parliamentary address."""
+    max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    try:
+        signature_id = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvalidConfirmation("expired") from exc
+    except signing.BadSignature as exc:
+        raise InvalidConfirmation("invalid") from exc
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update()
+            .select_related("person")
+            .filter(pk=signature_id)
+            .first()
+        )
+        if signature is None:
+            raise InvalidConfirmation("invalid")
+        if signature.state != SignatureState.PENDING:
+            return signature
+        signature.confirmed_at = timezone.now()
+        needs_moderation = signature.kind == SignerKind.ORGANISATION or (
+            signature.kind == SignerKind.PARLIAMENTARIAN
+            and not _is_official_address(signature.person.email or "" if signature.person else "")
+        )
+        if needs_moderation:
+            signature.state = SignatureState.AWAITING_MODERATION
+        else:
+            signature.state = SignatureState.CONFIRMED
+            count_add(page_id=signature.page_id, delta=1)
+        signature.save(update_fields=["state", "confirmed_at"])
+        if signature.person is not None:
+            _record_consents(signature, signature.person)
+    return signature
+
+
+def _record_consents(signature: Signature, person: Person) -> None:
+    source = f"sign-on form, page {signature.page_id}"
+    if signature.kind == SignerKind.INDIVIDUAL:
+        consent_record(
+            person=person,
+            topic=ConsentTopic.PUBLIC_LISTING,
+            granted=signature.listing != "hidden",
+            wording=LISTING_WORDING,
+            source=source,
+        )
+    consent_record(
+        person=person,
+        topic=ConsentTopic.NEWSLETTER,
+        granted=signature.newsletter,
+        wording=NEWSLETTER_WORDING,
+        source=source,
+    )
+
+
+class ModerationAction:
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+    ALL = (APPROVE, REJECT, SPAM)
+
+
+_TARGET_STATE = {
+    ModerationAction.APPROVE: SignatureState.CONFIRMED,
+    ModerationAction.REJECT: SignatureState.REJECTED,
+    ModerationAction.SPAM: SignatureState.SPAM,
+}
+
+
+def signature_moderate(*, signature_ids: list[int], action: str, actor: Any, note: str = "") -> int:
+    """Approve, reject or mark as spam; each change recorded with who and when."""
+    if action not in ModerationAction.ALL:
+        raise StateError(f"Unknown moderation action {action!r}.")
+    target = _TARGET_STATE[action]
+    changed = 0
+    with transaction.atomic():
+        signatures = Signature.objects.select_for_update().filter(pk__in=signature_ids)
+        for signature in signatures.order_by("pk"):
+            if signature.state == target:
+                continue
+            if action == ModerationAction.APPROVE and signature.state != (
+                SignatureState.AWAITING_MODERATION
+            ):
+                continue  # only e-mail-confirmed signatures can be approved
+            was_counted = signature.state in COUNTED_STATES
+            signature.state = target
+            signature.moderated_at = timezone.now()
+            signature.moderated_by = actor
+            signature.moderation_note = note[:300]
+            signature.save(
+                update_fields=["state", "moderated_at", "moderated_by", "moderation_note"]
+            )
+            now_counted = target in COUNTED_STATES
+            if was_counted != now_counted:
+                count_add(page_id=signature.page_id, delta=1 if now_counted else -1)
+            audit_record(actor=actor, action=f"signature.{action}", target=signature)
+            changed += 1
+    return changed
+
+
+def signatures_purge_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete unconfirmed signatures past their confirmation window, and supporter records
+    that existed only for them."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    with transaction.atomic():
+        expired = Signature.objects.filter(state=SignatureState.PENDING, created_at__lt=cutoff)
+        person_ids = set(expired.exclude(person=None).values_list("person_id", flat=True))
+        deleted, _ = expired.delete()
+        persons_delete_unused(person_ids=person_ids)
+    return deleted
+
+
+def page_for_signature(signature: Signature) -> Page:
+    return signature.page.specific

@@ -1,0 +1,158 @@
+"""Public views of statements and petitions. Each calls one service or selector."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from harbour.core.privacy import ip_hash
+from harbour.core.ratelimit import hit
+from harbour.people.services import normalise_email
+
+from . import selectors, services
+from .forms import FORMS, SignatureForm
+from .models.pages import PetitionPage, SignOnPage
+
+
+def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) -> dict[str, Any]:
+    kinds = page.accepted_kinds()
+    bound = forms or {}
+    context: dict[str, Any] = {
+        "page": page,
+        "self": page,
+        "forms": [bound.get(kind) or FORMS[kind]() for kind in kinds] if page.is_open() else [],
+        "signatories": selectors.signatory_list(page=page),
+        "is_open": page.is_open(),
+        "has_closed": page.has_closed(),
+    }
+    if isinstance(page, PetitionPage):
+        count = context["signatories"].count
+        context["progress"] = min(100, round(100 * count / page.goal)) if page.goal else 0
+        context["by_province"] = selectors.signatures_by_province(page=page)
+        context["latest"] = selectors.latest_signers(page=page)
+    return context
+
+
+def _render(
+    request: HttpRequest, page: SignOnPage, status: int = 200, **forms: Any
+) -> HttpResponse:
+    return TemplateResponse(
+        request, page.get_template(request), _context(page, forms), status=status
+    )
+
+
+def signon_page(request: HttpRequest, page: SignOnPage) -> HttpResponse:
+    return _render(request, page)
+
+
+def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(page.url)
+    if not page.is_open():
+        messages.error(request, _("This page is closed: it no longer accepts signatures."))
+        return _render(request, page, status=403)
+    kind = request.POST.get("kind", "")
+    if kind not in page.accepted_kinds():
+        messages.error(request, _("Choose how you are signing: the form was incomplete."))
+        return _render(request, page, status=400)
+    if not hit("sign-ip", ip_hash(request), settings.HARBOUR_SIGN_RATE_IP):
+        return _too_many(request)
+    form = FORMS[kind](request.POST)
+    if form.is_bot():
+        # Look like success so the bot learns nothing; store nothing.
+        return HttpResponseRedirect(page.url + "thanks/")
+    if not form.is_valid():
+        return _render(request, page, status=400, **{kind: form})
+    email = normalise_email(form.cleaned_data["email"])
+    if not hit("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL):
+        return _too_many(request)
+    try:
+        outcome = services.signature_create(
+            page=page,
+            kind=kind,
+            email=email,
+            details=form.cleaned_data,
+            ip_hash=ip_hash(request),
+            language=get_language() or "",
+        )
+    except services.SignOnError as error:
+        messages.error(request, str(error))
+        return _render(request, page, status=400, **{kind: form})
+    if outcome.created:
+        messages.success(
+            request, _("Thank you! Check your e-mail and click the link to confirm your signature.")
+        )
+    elif outcome.resent:
+        messages.info(
+            request,
+            _(
+                "You have already signed, but not yet confirmed: we have sent "
+                "the confirmation e-mail again."
+            ),
+        )
+    else:
+        messages.info(request, _("You have already signed this. Thank you!"))
+    return HttpResponseRedirect(page.url + "thanks/")
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "core/too_many_requests.html",
+        {
+            "message": _(
+                "Too many signatures from your network or address. Please try again in an hour."
+            )
+        },
+        status=429,
+    )
+
+
+def thanks(request: HttpRequest, page: SignOnPage) -> HttpResponse:
+    return TemplateResponse(request, "signons/thanks.html", {"page": page, "self": page})
+
+
+def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
+    try:
+        signature = services.signature_confirm(token=token)
+    except services.InvalidConfirmation as error:
+        return TemplateResponse(
+            request,
+            "signons/confirm_failed.html",
+            {"page": page, "self": page, "expired": str(error) == "expired"},
+            status=400,
+        )
+    if signature.page_id != page.pk:
+        return TemplateResponse(
+            request, "signons/confirm_failed.html", {"page": page, "self": page}, status=400
+        )
+    return TemplateResponse(
+        request, "signons/confirmed.html", {"page": page, "self": page, "signature": signature}
+    )
+
+
+def printable(request: HttpRequest, page: SignOnPage) -> HttpResponse:
+    return TemplateResponse(request, "signons/print.html", _context(page))
+
+
+def pdf(request: HttpRequest, page: SignOnPage) -> HttpResponse:
+    from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("signons/print.html", {**_context(page), "for_pdf": True}, request)
+    stylesheet = CSS(filename=finders.find("signons/print.css"))
+    # No base URL and a fetcher that refuses everything: the PDF never reaches the network
+    # (and never calls back into this server, which would deadlock a sync worker).
+    document = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{page.slug}.pdf"'
+    return response
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"PDF rendering does not fetch {url[:40]}")
