@@ -1,5 +1,6 @@
 """Sign-on rules, shared by the public views, the admin, the tasks and the commands."""
 
+import base64
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -137,11 +138,25 @@ def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
 def _enqueue_confirmation(signature: Signature) -> None:
     from .tasks import send_signature_confirmation
 
-    transaction.on_commit(lambda: send_signature_confirmation.enqueue(signature.pk))
+    # Enqueued in the caller's transaction: the task row commits (or rolls back) with the
+    # signature that caused it (database backend).
+    send_signature_confirmation.enqueue(signature.pk)
 
 
 def confirmation_token(signature: Signature) -> str:
-    return signing.dumps(signature.pk, salt=CONFIRM_SALT, compress=True)
+    """A signed, timestamped token naming the signature by id only (no personal data).
+
+    Re-encoded as unpadded base64url because Wagtail's page URLs accept only word
+    characters and hyphens in a path segment (Django's signer separates with ':')."""
+    signed = signing.dumps(signature.pk, salt=CONFIRM_SALT)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _token_payload(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidConfirmation("invalid") from exc
 
 
 def confirmation_url(signature: Signature) -> str:
@@ -192,7 +207,7 @@ def signature_confirm(*, token: str) -> Signature:
     parliamentary address."""
     max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
     try:
-        signature_id = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+        signature_id = signing.loads(_token_payload(token), salt=CONFIRM_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise InvalidConfirmation("expired") from exc
     except signing.BadSignature as exc:

@@ -1,0 +1,166 @@
+"""End-to-end journeys: each kind of signer, from the form through e-mail and moderation to
+the public list."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from harbour.core.models import AuditEntry
+from harbour.core.roles import MODERATORS
+from harbour.signons.models import Signature, SignatureState
+from tests.content.factories import UserFactory
+
+from .factories import INDIVIDUAL, ORGANISATION, PARLIAMENTARIAN, make_petition, make_statement
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirm_link(message) -> str:
+    match = re.search(r"http://\S+/confirm/\S+/", message.body)
+    assert match, message.body
+    return match.group(0).removeprefix("http://127.0.0.1:8000")
+
+
+def _sign(client, page, data):
+    return client.post(page.url + "sign/", data, follow=True)
+
+
+def test_organiser_adds_group_to_statement(client, home):
+    statement = make_statement(home)
+    moderator = UserFactory(roles=[MODERATORS])
+
+    response = _sign(client, statement, ORGANISATION)
+    assert "Check your e-mail" in response.content.decode()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["alex@example.org"]
+    assert "Please confirm your signature" in message.subject
+    assert "Canada-Hong Kong Link" not in client.get(statement.url).content.decode()
+
+    confirmed = client.get(_confirm_link(message))
+    assert "A moderator will check your signature" in confirmed.content.decode()
+    signature = Signature.objects.get()
+    assert signature.state == SignatureState.AWAITING_MODERATION
+    assert "Canada-Hong Kong Link" not in client.get(statement.url).content.decode()
+
+    client.force_login(moderator)
+    queue = client.get("/admin/signons/moderation/").content.decode()
+    assert "Canada-Hong Kong Link" in queue
+    assert "alex@example.org" in queue
+    client.post(
+        "/admin/signons/moderation/",
+        {"signature": [signature.pk], "action": "approve"},
+    )
+    client.logout()
+
+    page = client.get(statement.url).content.decode()
+    assert "Canada-Hong Kong Link" in page
+    assert "(Toronto, Ontario)" in page
+    assert "1 signer" in page
+    assert "alex@example.org" not in page
+    assert "Alex Chan" not in page
+    signature.refresh_from_db()
+    assert signature.moderated_by == moderator
+    assert signature.moderated_at is not None
+    assert AuditEntry.objects.filter(action="signature.approve", actor=moderator).exists()
+
+
+def test_mp_signs_from_a_parliamentary_address_and_appears_at_once(client, home):
+    statement = make_statement(home)
+    _sign(client, statement, PARLIAMENTARIAN)
+    client.get(_confirm_link(mail.outbox[0]))
+    page = client.get(statement.url).content.decode()
+    assert "Hon. Jenny Kwan, Member of Parliament" in page
+
+
+def test_mp_from_a_personal_address_waits_for_a_moderator(client, home):
+    statement = make_statement(home)
+    _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": "jk@gmail.example"})
+    client.get(_confirm_link(mail.outbox[0]))
+    assert Signature.objects.get().state == SignatureState.AWAITING_MODERATION
+    assert "Jenny Kwan" not in client.get(statement.url).content.decode()
+
+
+def test_lookalike_parliamentary_domain_is_not_trusted(client, home):
+    statement = make_statement(home)
+    _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": "x@fakeparl.gc.ca.evil"})
+    client.get(_confirm_link(mail.outbox[0]))
+    assert Signature.objects.get().state == SignatureState.AWAITING_MODERATION
+
+
+@pytest.mark.parametrize(
+    ("listing", "city", "shown", "hidden"),
+    [
+        ("full", "Markham", "Mimi Lee", None),
+        ("initials_city", "Markham", "M. L., Markham", "Mimi Lee"),
+        ("hidden", "", None, "Mimi"),
+    ],
+)
+def test_individual_is_listed_as_chosen_once_confirmed(client, home, listing, city, shown, hidden):
+    petition = make_statement(home)
+    data = {**INDIVIDUAL, "individual-listing": listing, "individual-city": city}
+    _sign(client, petition, data)
+    assert "1 signer" not in client.get(petition.url).content.decode()
+    client.get(_confirm_link(mail.outbox[0]))
+
+    page = client.get(petition.url).content.decode()
+    assert "1 signer" in page
+    if shown:
+        assert shown in page
+    if hidden:
+        assert hidden not in page
+    assert "mimi@example.org" not in page
+    assert "L3R" not in page
+
+
+def test_signing_twice_resends_and_counts_once(client, home):
+    petition = make_petition(home)
+    _sign(client, petition, INDIVIDUAL)
+    again = _sign(client, petition, {**INDIVIDUAL, "individual-email": " MIMI@Example.org "})
+    assert "sent the confirmation e-mail again" in again.content.decode()
+    assert len(mail.outbox) == 2
+    assert Signature.objects.count() == 1
+
+    client.get(_confirm_link(mail.outbox[1]))
+    client.get(_confirm_link(mail.outbox[0]))  # the older link still works, counts nothing more
+    after = _sign(client, petition, INDIVIDUAL)
+    assert "You have already signed this" in after.content.decode()
+    assert len(mail.outbox) == 2
+    page = client.get(petition.url).content.decode()
+    assert 'data-testid="signature-count">1<' in page
+
+
+def test_petition_shows_progress_latest_signers_and_provinces(client, home):
+    petition = make_petition(home, goal=4)
+    for n, code in enumerate(["M5V 2T6", "V6B 1A1", "H2X 1Y4"]):
+        _sign(
+            client,
+            petition,
+            {
+                **INDIVIDUAL,
+                "individual-email": f"s{n}@example.org",
+                "individual-given_name": f"Signer{n}",
+                "individual-postal_code": code,
+            },
+        )
+    for message in mail.outbox:
+        client.get(_confirm_link(message))
+
+    page = client.get(petition.url).content.decode()
+    assert 'data-testid="signature-count">3<' in page
+    assert 'value="75"' in page
+    assert "To the House of Commons" in page
+    for province in ("Ontario", "British Columbia", "Quebec"):
+        assert f"<td>{province}</td><td>1</td>" in page
+    assert page.index("Signer2 Lee") < page.index("Signer0 Lee")
+
+
+def test_confirmation_email_has_text_and_html_and_no_tracking(client, home):
+    petition = make_petition(home)
+    _sign(client, petition, INDIVIDUAL)
+    message = mail.outbox[0]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert _confirm_link(message) in html
+    assert "Protect people in Canada from foreign interference" in message.body
