@@ -1,0 +1,335 @@
+"""The rules: closing, bad input, bots, floods, expiry, counting, export permissions."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from harbour.core.roles import ADMINISTRATORS, EDITORS, MODERATORS
+from harbour.people.models import Person
+from harbour.signons.counts import count_total, signature_counts_reconcile
+from harbour.signons.models import Signature, SignatureCountShard, SignatureState
+from harbour.signons.services import (
+    ModerationAction,
+    confirmation_token,
+    signature_confirm,
+    signature_moderate,
+    signatures_purge_expired,
+)
+from tests.content.factories import UserFactory
+
+from .factories import INDIVIDUAL, ORGANISATION, make_petition, make_statement
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_denied(response) -> None:
+    """Wagtail's admin answers a permission error by sending the user back to the
+    dashboard with a message, rather than with a bare 403."""
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"] == "/admin/"
+    assert b"text/csv" not in response.get("Content-Type", "").encode()
+
+
+def _errors(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("individual-email", "not-an-email", "Enter a valid email address."),
+        ("individual-email", "", "This field is required."),
+        ("individual-given_name", "", "This field is required."),
+        ("individual-family_name", "x" * 101, "at most 100 characters"),
+        ("individual-postal_code", "12345", "Enter a Canadian postal code such as K1A 0A6."),
+        ("individual-postal_code", "W1A 1AA", "Enter a Canadian postal code such as K1A 0A6."),
+        ("individual-listing", "everyone", "Select a valid choice."),
+        ("individual-email", "a@b.c" + "x" * 300, "at most 254 characters"),
+    ],
+)
+def test_bad_individual_input_gets_a_clear_400_and_stores_nothing(
+    client, home, field, value, message
+):
+    petition = make_petition(home)
+    response = client.post(petition.url + "sign/", {**INDIVIDUAL, field: value})
+    assert response.status_code == 400
+    assert message in _errors(response)
+    assert Signature.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_initials_listing_needs_a_city(client, home):
+    petition = make_petition(home)
+    response = client.post(
+        petition.url + "sign/",
+        {**INDIVIDUAL, "individual-listing": "initials_city", "individual-city": ""},
+    )
+    assert response.status_code == 400
+    assert "Enter your city to be listed by initials and city." in _errors(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("organisation-organisation", "", "This field is required."),
+        ("organisation-website", "not a url", "Enter a valid URL."),
+        ("organisation-contact_name", "", "This field is required."),
+    ],
+)
+def test_bad_organisation_input(client, home, field, value, message):
+    statement = make_statement(home)
+    response = client.post(statement.url + "sign/", {**ORGANISATION, field: value})
+    assert response.status_code == 400
+    assert message in _errors(response)
+    assert Signature.objects.count() == 0
+
+
+def test_bad_parliamentarian_office(client, home):
+    statement = make_statement(home)
+    response = client.post(
+        statement.url + "sign/",
+        {
+            "kind": "parliamentarian",
+            "parliamentarian-name": "X",
+            "parliamentarian-office": "king",
+            "parliamentarian-region": "ON",
+            "parliamentarian-email": "x@parl.gc.ca",
+        },
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice." in _errors(response)
+
+
+def test_html_in_names_is_stripped_and_escaped(client, home):
+    statement = make_statement(home)
+    client.post(
+        statement.url + "sign/",
+        {**INDIVIDUAL, "individual-given_name": "<script>alert(1)</script>Mimi"},
+    )
+    assert Signature.objects.get().name == "Mimi Lee"
+
+
+def test_unknown_or_missing_kind_is_a_400(client, home):
+    petition = make_petition(home)
+    for kind in ("", "organisation", "robot"):  # petitions take individuals only
+        response = client.post(petition.url + "sign/", {**ORGANISATION, "kind": kind})
+        assert response.status_code == 400
+    assert Signature.objects.count() == 0
+
+
+def test_get_on_sign_goes_back_to_the_page(client, home):
+    petition = make_petition(home)
+    response = client.get(petition.url + "sign/")
+    assert response.status_code == 302
+    assert response["Location"] == petition.url
+
+
+def test_sign_needs_csrf(home):
+    petition = make_petition(home)
+    response = Client(enforce_csrf_checks=True).post(petition.url + "sign/", INDIVIDUAL)
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_closed_statement_says_so_and_refuses_signatures(client, home):
+    statement = make_statement(home, closes_in_days=1)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        page = client.get(statement.url).content.decode()
+        assert "no longer accepts signatures" in page
+        assert 'action="/jan-6/sign/"' not in page
+        response = client.post(statement.url + "sign/", INDIVIDUAL)
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_honeypot_looks_like_success_but_stores_nothing(client, home):
+    petition = make_petition(home)
+    response = client.post(petition.url + "sign/", {**INDIVIDUAL, "individual-nickname": "bot"})
+    assert response.status_code == 302
+    assert Signature.objects.count() == 0
+    assert mail.outbox == []
+
+
+@override_settings(HARBOUR_SIGN_RATE_IP="3/h")
+def test_a_flood_from_one_network_gets_429_and_keeps_earlier_signatures(home):
+    petition = make_petition(home)
+    statuses = [
+        Client()
+        .post(petition.url + "sign/", {**INDIVIDUAL, "individual-email": f"s{n}@ex.org"})
+        .status_code
+        for n in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert Signature.objects.count() == 3
+
+
+@override_settings(HARBOUR_SIGN_RATE_EMAIL="2/h")
+def test_one_address_cannot_flood_confirmation_mails(home):
+    petition = make_petition(home)
+    statuses = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(petition.url + "sign/", INDIVIDUAL).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 429, 429]
+    assert len(mail.outbox) == 2
+
+
+def test_confirmation_links_expire_and_unconfirmed_signatures_are_purged(client, home):
+    petition = make_petition(home)
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    signature = Signature.objects.get()
+    token = confirmation_token(signature)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        response = client.get(f"{petition.url}confirm/{token}/")
+        assert response.status_code == 400
+        assert "The link has expired." in response.content.decode()
+        assert signatures_purge_expired() == 1
+    assert Signature.objects.count() == 0
+    assert Person.objects.count() == 0
+
+
+def test_purge_keeps_confirmed_and_recent_signatures(client, home):
+    petition = make_petition(home)
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    signature_confirm(token=confirmation_token(Signature.objects.get()))
+    client.post(petition.url + "sign/", {**INDIVIDUAL, "individual-email": "new@example.org"})
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        assert signatures_purge_expired() == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30)):
+        assert signatures_purge_expired() == 1
+    assert Signature.objects.get().state == SignatureState.CONFIRMED
+
+
+@pytest.mark.parametrize("token", ["garbage", "A" * 500, "%00", "bW9vOm5vcGU"])
+def test_tampered_confirmation_links_are_a_400(client, home, token):
+    petition = make_petition(home)
+    response = client.get(f"{petition.url}confirm/{token}/")
+    assert response.status_code in (400, 404)
+    assert b"Traceback" not in response.content
+
+
+def test_a_link_for_another_page_does_not_confirm_here(client, home):
+    petition = make_petition(home)
+    other = make_petition(home, slug="other")
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    token = confirmation_token(Signature.objects.get())
+    assert client.get(f"{other.url}confirm/{token}/").status_code == 400
+
+
+def test_moderation_rejects_and_spam_uncount_and_record_who(client, home):
+    statement = make_statement(home)
+    moderator = UserFactory(roles=[MODERATORS])
+    client.post(statement.url + "sign/", INDIVIDUAL)
+    signature = Signature.objects.get()
+    signature_confirm(token=confirmation_token(signature))
+    assert count_total(page=statement) == 1
+
+    assert (
+        signature_moderate(
+            signature_ids=[signature.pk], action=ModerationAction.SPAM, actor=moderator
+        )
+        == 1
+    )
+    assert count_total(page=statement) == 0
+    signature.refresh_from_db()
+    assert signature.state == SignatureState.SPAM
+    assert signature.moderated_by == moderator
+    assert "Mimi Lee" not in client.get(statement.url).content.decode()
+    # Approving spam does nothing: only e-mail-confirmed signatures awaiting review can be.
+    assert (
+        signature_moderate(
+            signature_ids=[signature.pk], action=ModerationAction.APPROVE, actor=moderator
+        )
+        == 0
+    )
+
+
+def test_bulk_moderation_in_the_admin(client, home):
+    statement = make_statement(home)
+    for n in range(3):
+        Client().post(
+            statement.url + "sign/",
+            {
+                **ORGANISATION,
+                "organisation-organisation": f"Group {n}",
+                "organisation-email": f"g{n}@example.org",
+            },
+        )
+    for signature in Signature.objects.all():
+        signature_confirm(token=confirmation_token(signature))
+    client.force_login(UserFactory(roles=[MODERATORS]))
+    ids = list(Signature.objects.values_list("pk", flat=True))
+    client.post("/admin/signons/moderation/", {"signature": ids[:2], "action": "approve"})
+    client.post("/admin/signons/moderation/", {"signature": ids[2:], "action": "reject"})
+    assert count_total(page=statement) == 2
+    bad = client.post(
+        "/admin/signons/moderation/", {"signature": ["x"], "action": "delete"}, follow=True
+    )
+    assert "Choose at least one signature and an action." in bad.content.decode()
+
+
+def test_moderators_export_confirmed_signatories_and_editors_cannot(client, home):
+    statement = make_statement(home)
+    client.post(statement.url + "sign/", {**INDIVIDUAL, "individual-given_name": "=HYPERLINK(1)"})
+    client.post(
+        statement.url + "sign/",
+        {**INDIVIDUAL, "individual-email": "b@example.org", "individual-given_name": "Pending"},
+    )
+    signature_confirm(token=confirmation_token(Signature.objects.get(name__startswith="=")))
+
+    for role, allowed in ((EDITORS, False), (MODERATORS, True), (ADMINISTRATORS, True)):
+        staff = Client()
+        staff.force_login(UserFactory(roles=[role]))
+        response = staff.get(f"/admin/signons/export/{statement.pk}/")
+        if allowed:
+            assert response.status_code == 200, role
+        else:
+            assert_denied(response)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["signed_as", "state", "name"]
+    assert len(rows) == 2  # the header and the one confirmed signer
+    assert rows[1][2] == "'=HYPERLINK(1) Lee"
+    assert "mimi@example.org" in rows[1]
+    assert "L3R 0A1" in rows[1]
+    assert Client().get(f"/admin/signons/export/{statement.pk}/").status_code == 302
+
+
+def test_editors_cannot_open_the_moderation_queue(client, home):
+    client.force_login(UserFactory(roles=[EDITORS]))
+    assert_denied(client.get("/admin/signons/moderation/"))
+
+
+def test_reconcile_repairs_a_drifted_count(home):
+    petition = make_petition(home)
+    Signature.objects.create(
+        page=petition, kind="individual", name="A", state=SignatureState.CONFIRMED
+    )
+    SignatureCountShard.objects.create(page=petition, shard=3, count=41)
+    assert count_total(page=petition) == 41
+    assert signature_counts_reconcile(page=petition) == 1
+    assert count_total(page=petition) == 1
+
+
+def test_printable_and_pdf_versions_carry_the_signatories(client, home):
+    statement = make_statement(home)
+    Signature.objects.create(
+        page=statement,
+        kind="organisation",
+        name="Canada-Hong Kong Link",
+        state=SignatureState.CONFIRMED,
+    )
+    printable = client.get(statement.url + "print/").content.decode()
+    assert "Apply Magnitsky sanctions." in printable
+    assert "Canada-Hong Kong Link" in printable
+    pdf = client.get(statement.url + "pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert len(pdf.content) > 1000
