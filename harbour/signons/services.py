@@ -214,7 +214,8 @@ def signature_confirm(*, token: str) -> Signature:
         raise InvalidConfirmation("invalid") from exc
     with transaction.atomic():
         signature = (
-            Signature.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the person outer join.
+            Signature.objects.select_for_update(of=("self",))
             .select_related("person")
             .filter(pk=signature_id)
             .first()
