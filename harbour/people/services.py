@@ -17,6 +17,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+@transaction.atomic
 def person_get_or_create(
     *,
     email: str,
@@ -111,7 +112,7 @@ def person_erase(*, person: Person, actor: Any) -> Person:
     person.consents.all().delete()
     person.email = None
     person.given_name = person.family_name = ""
-    person.postal_code = person.city = person.language = ""
+    person.postal_code = person.city = person.province = person.language = ""
     person.erased_at = timezone.now()
     person.save()
     audit_record(actor=actor, action="person.erase", target=person)

@@ -5,7 +5,8 @@ from typing import Any
 from harbour.people.models import Person
 from harbour.people.registry import HistoryItem, PersonDataProvider
 
-from .models import Signature
+from .models import Signature, SignatureState
+from .page_cache import page_cache_clear
 
 
 def _history(person: Person) -> list[HistoryItem]:

@@ -333,3 +333,25 @@ def test_printable_and_pdf_versions_carry_the_signatories(client, home):
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert len(pdf.content) > 1000
+
+
+def test_erasure_deletes_unconfirmed_signatures_and_updates_the_page_at_once(client, home):
+    from harbour.people.services import person_erase
+
+    petition = make_petition(home)
+    other = make_petition(home, slug="other")
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    client.post(other.url + "sign/", INDIVIDUAL)
+    counted, pending = Signature.objects.order_by("pk")
+    signature_confirm(token=confirmation_token(counted))
+    reader = Client()
+    assert "Mimi Lee" in reader.get(petition.url).content.decode()  # now cached
+
+    person_erase(person=counted.person, actor=None)
+
+    assert "Mimi Lee" not in reader.get(petition.url).content.decode()
+    assert count_total(page=petition) == 1
+    assert not Signature.objects.filter(pk=pending.pk).exists()
+    response = client.get(f"{other.url}confirm/{confirmation_token(pending)}/")
+    assert response.status_code == 400
+    assert count_total(page=other) == 0
