@@ -43,8 +43,13 @@ def _export(person: Person) -> list[dict[str, Any]]:
 
 
 def _erase(person: Person) -> None:
-    """Signatures stay as anonymous counts: no name, no contact, not listed, no link back."""
-    Signature.objects.filter(person=person).update(
+    """Counted signatures stay as anonymous counts: no name, no contact, not listed, no link
+    back. Unconfirmed ones were never counted and are deleted (a late click on the old link
+    must not bring them back)."""
+    signatures = Signature.objects.filter(person=person)
+    page_ids = set(signatures.values_list("page_id", flat=True))
+    signatures.filter(state=SignatureState.PENDING).delete()
+    signatures.update(
         person=None,
         name="",
         honorific="",
@@ -55,6 +60,8 @@ def _erase(person: Person) -> None:
         ip_hash="",
         listing="hidden",
     )
+    for page_id in page_ids:
+        page_cache_clear(page_id=page_id)
 
 
 def _in_use(person: Person) -> bool:
