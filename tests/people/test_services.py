@@ -275,12 +275,12 @@ def test_erasure_of_a_supporter_who_never_confirmed(petition):
     person_erase(person=person, actor=administrator)
 
     person.refresh_from_db()
-    signature.refresh_from_db()
     assert (person.email, person.given_name, person.family_name) == (None, "", "")
     assert (person.postal_code, person.city) == ("", "")
     assert person.erased_at is not None
     assert not Consent.objects.exists()
-    assert (signature.person, signature.name, signature.listing) == (None, "", "hidden")
+    # Never confirmed, never counted: deleted, so the old link cannot revive it.
+    assert not Signature.objects.filter(pk=signature.pk).exists()
     assert count_total(page=petition) == 0
     entry = AuditEntry.objects.get(action="person.erase")
     assert (entry.actor, entry.target_id) == (administrator, str(person.pk))
