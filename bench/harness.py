@@ -9,6 +9,7 @@ fixed cost); a scenario that needs another configuration can start its own with
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import sys
@@ -28,6 +29,7 @@ from bench.server import (
     BenchSetupError,
     choose_database,
     free_port,
+    log_tail,
     prepare_database,
     production_environment,
     start_gunicorn,
@@ -129,13 +131,14 @@ def _run(
     # At the minimal view's rate, max_requests=2000 recycles every worker every second or
     # two: the run would measure Python start-up and its after-effects on the next URL.
     max_requests = None if keep_max_requests else 0
+    gunicorn_log = tmp / "gunicorn.log"
     base_url = start_gunicorn(
         stack,
         env,
         port=free_port(),
         workers=workers,
         max_requests=max_requests,
-        log_path=tmp / "gunicorn.log",
+        log_path=gunicorn_log,
     )
     recycling = "as configured" if keep_max_requests else "off"
     print(f"gunicorn: {workers} sync workers on {base_url}, max_requests {recycling}", flush=True)
@@ -185,3 +188,9 @@ def _run(
         if write_docs:
             update_docs(DOCS, result, meta, rel_md)
             print(f"Updated {DOCS.relative_to(ROOT)} (section {scenario.name!r})", flush=True)
+
+    # The log lives in the temp dir that clean-up removes: show it while it still exists
+    # if the server reported a problem (an error page counts in wrk's "non-2xx" only).
+    server_log = gunicorn_log.read_text(errors="replace")
+    if re.search(r"Traceback|\[(ERROR|CRITICAL)\]| (ERROR|CRITICAL) ", server_log):
+        print(f"\ngunicorn reported errors; the end of its log:\n{log_tail(gunicorn_log)}")

@@ -175,7 +175,7 @@ def start_gunicorn(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchSetupError(f"gunicorn exited ({process.returncode}):\n{_log_tail(log_path)}")
+            raise BenchSetupError(f"gunicorn exited ({process.returncode}):\n{log_tail(log_path)}")
         try:
             status, _ = http_get(f"{base_url}/bench/ping/", timeout=2)
         except OSError:
@@ -183,7 +183,7 @@ def start_gunicorn(
         if status == 200:
             return base_url
         time.sleep(0.25)
-    raise BenchSetupError(f"gunicorn did not answer within 60 s:\n{_log_tail(log_path)}")
+    raise BenchSetupError(f"gunicorn did not answer within 60 s:\n{log_tail(log_path)}")
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
@@ -226,7 +226,7 @@ def _tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _log_tail(path: Path) -> str:
+def log_tail(path: Path) -> str:
     try:
         return _tail(path.read_text(errors="replace"))
     except OSError:

@@ -9,8 +9,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "sync"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then as a guard against slow leaks; high enough that a busy
+# worker is not restarting (re-importing Django and Wagtail) every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # The access log never carries the client address or the query string (personal data):
 # method, path, status, size and duration only.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")

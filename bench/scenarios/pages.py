@@ -92,7 +92,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
                 "rps": f"{rps:,.0f}",
                 "p50": _ms(p50),
                 "p99": _ms(p99),
-                "ratio": f"{ratio:.2f}",
+                "ratio": f"{ratio:.3f}",
                 "runs": " / ".join(f"{r.requests_per_s:,.0f}" for r in results),
                 "errors": str(errors),
             }
@@ -140,6 +140,8 @@ def _wrk(ctx: BenchContext, target: Target, seconds: int) -> WrkResult:
 
 
 def _ms(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:.2f} s"
     return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
 
 
