@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from harbour.content.views import search
-from harbour.core.views import bench_ping
+from harbour.core.views import bench_insert, bench_ping
 
 handler500 = "harbour.core.views.server_error"
 
@@ -22,7 +22,7 @@ urlpatterns = [
 ]
 
 if settings.HARBOUR_BENCH:
-    urlpatterns.append(path("bench/ping/", bench_ping))
+    urlpatterns += [path("bench/ping/", bench_ping), path("bench/insert/", bench_insert)]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from .models import AuditEntry
+
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -16,6 +18,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def bench_ping(request: HttpRequest) -> HttpResponse:
     """The minimal view `make bench` compares pages against (mounted only with HARBOUR_BENCH)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bench_insert(request: HttpRequest) -> HttpResponse:
+    """The ceiling of a write for `make bench`: one row inserted, nothing else (mounted only
+    with HARBOUR_BENCH). It goes through the same middleware, CSRF included."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    AuditEntry.objects.create(
+        actor_label="bench", action="bench.insert", target_type="bench", target_id="0"
+    )
     return HttpResponse("ok", content_type="text/plain")
 
 
