@@ -35,6 +35,7 @@ env = environ.Env(
     HARBOUR_LOG_LEVEL=(str, "INFO"),
     HARBOUR_BENCH=(bool, False),
     HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 7),
+    HARBOUR_REPRESENTATIVES_DIR=(str, ""),
     HARBOUR_SIGN_RATE_IP=(str, "20/h"),
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
     HARBOUR_PARLIAMENT_DOMAINS=(
@@ -66,6 +67,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 INSTALLED_APPS = [
     "harbour.people",
     "harbour.content",
+    "harbour.representatives",
     "harbour.signons",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -257,6 +259,9 @@ HARBOUR_TRUST_X_REAL_IP = env("HARBOUR_TRUST_X_REAL_IP")
 # rate limits per network and per e-mail, and the domains whose addresses verify a
 # parliamentarian without a moderator.
 HARBOUR_SIGNATURE_CONFIRM_DAYS = env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
+# Where `load_representatives` reads districts, MPs and the FSA table (empty: the shared
+# data directory beside the project when present, else the project's own fixture).
+HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
 HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")

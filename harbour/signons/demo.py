@@ -161,13 +161,16 @@ def _petition(home: HomePage) -> None:
     rng = random.Random(2021)  # noqa: S311 (demo data)
     now = timezone.now()
     people, signatures = [], []
+    from harbour.representatives.models import PostalArea
+    from harbour.representatives.services import district_for_postal_code
+
+    # Postal areas the FSA table knows, so the by-district table has something to show.
+    areas = list(PostalArea.objects.values_list("fsa", flat=True).order_by("fsa"))
     for n in range(320):
         given, family = fake.first_name(), fake.last_name()
         letter = rng.choice(POSTAL_LETTERS)
-        code = (
-            f"{letter}{rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVXY')} "
-            f"{rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVWXYZ')}{rng.randint(0, 9)}"
-        )
+        fsa = rng.choice([a for a in areas if a.startswith(letter)] or areas or [f"{letter}1A"])
+        code = f"{fsa} {rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVWXYZ')}{rng.randint(0, 9)}"
         city = fake.city()
         people.append(
             Person(
@@ -194,6 +197,7 @@ def _petition(home: HomePage) -> None:
                 city=person.city,
                 province=person.province,
                 fsa=person.postal_code[:3],
+                district_code=getattr(district_for_postal_code(person.postal_code), "code", ""),
                 listing=rng.choice([Listing.FULL_NAME, Listing.INITIALS_CITY, Listing.HIDDEN]),
                 confirmed_at=when,
             )

@@ -85,3 +85,32 @@ def signatures_by_province(*, page: Page) -> list[tuple[str, int]]:
         ]
         cache.set(key, rows, STATS_SECONDS)
     return rows
+
+
+def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, str, int]]:
+    """(district name, province, count) of counted signatures, largest first; cached."""
+    from harbour.representatives.models import ElectoralDistrict
+
+    key = f"signons:by-district:{page.pk}"
+    rows = cache.get(key)
+    if rows is None:
+        counts = list(
+            _public(page)
+            .exclude(district_code="")
+            .values("district_code")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "district_code")[:limit]
+        )
+        names = {
+            d.code: d
+            for d in ElectoralDistrict.objects.filter(
+                code__in=[row["district_code"] for row in counts]
+            )
+        }
+        rows = [
+            (names[r["district_code"]].name_en, names[r["district_code"]].province, r["n"])
+            for r in counts
+            if r["district_code"] in names
+        ]
+        cache.set(key, rows, STATS_SECONDS)
+    return rows

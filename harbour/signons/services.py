@@ -20,6 +20,7 @@ from harbour.people.services import (
     person_get_or_create,
     persons_delete_unused,
 )
+from harbour.representatives.services import district_for_postal_code
 
 from .counts import count_add
 from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
@@ -109,7 +110,9 @@ def signature_create(
 
 def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     postal_code = details.get("postal_code", "")
+    district = district_for_postal_code(postal_code) if postal_code else None
     common = {
+        "district_code": district.code if district else "",
         "city": details.get("city", ""),
         "newsletter": bool(details.get("newsletter")),
         "province": details.get("province", ""),

@@ -36,6 +36,7 @@ def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) ->
         count = context["signatories"].count
         context["progress"] = min(100, round(100 * count / page.goal)) if page.goal else 0
         context["by_province"] = selectors.signatures_by_province(page=page)
+        context["by_district"] = selectors.signatures_by_district(page=page)
         context["latest"] = selectors.latest_signers(page=page)
     return context
 

@@ -164,3 +164,24 @@ def test_confirmation_email_has_text_and_html_and_no_tracking(client, home):
     assert mimetype == "text/html"
     assert _confirm_link(message) in html
     assert "Protect people in Canada from foreign interference" in message.body
+
+
+def test_petition_counts_signatures_by_federal_district(client, home):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    fixture = Path(__file__).parents[2] / "harbour/representatives/fixtures/canada"
+    call_command("load_representatives", "--dir", str(fixture))
+    petition = make_petition(home)
+    for n, code in enumerate(["L1S 2A3", "L1T 0A1", "K1A 0A6"]):
+        _sign(
+            client,
+            petition,
+            {**INDIVIDUAL, "individual-email": f"d{n}@example.org", "individual-postal_code": code},
+        )
+    for message in mail.outbox:
+        client.get(_confirm_link(message))
+    page = client.get(petition.url).content.decode()
+    assert "Signatures by federal electoral district" in page
+    assert "<td>Ajax</td><td>ON</td><td>2</td>" in page

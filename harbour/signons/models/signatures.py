@@ -74,6 +74,9 @@ class Signature(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     province = models.CharField(_("province"), max_length=2, blank=True, db_index=True)
     fsa = models.CharField(_("postal area (FSA)"), max_length=3, blank=True)
+    # Federal district from the offline FSA table at signing time (approximate: an FSA can
+    # span several districts); blank when unknown.
+    district_code = models.CharField(_("federal district"), max_length=10, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     newsletter = models.BooleanField(_("wants the newsletter"), default=False)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)

@@ -1,0 +1,17 @@
+"""`make run` loads the shared data when it is there, else the project's small fixture."""
+
+from typing import TextIO
+
+from .models import ElectoralDistrict
+from .services import data_dir, representatives_load
+
+
+def load(*, stdout: TextIO) -> None:
+    if ElectoralDistrict.objects.exists():
+        return
+    directory = data_dir()
+    report = representatives_load(directory=directory)
+    stdout.write(
+        f"Loaded {report.districts} districts and {report.postal_areas} postal areas "
+        f"from {directory}."
+    )
