@@ -30,12 +30,14 @@ run: install
 	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py runserver $(HOST):$(PORT); \
 	  wait
 
-# Debian's chromium for the Playwright tests (Playwright's own browser download cannot work here).
+# Debian's chromium for the Playwright tests (Playwright's own browser download cannot work
+# here), and pango and fonts for the PDF of a statement (weasyprint).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2; then \
+	  echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; fi
 
 lint: install
 	$(VENV)/bin/ruff check harbour tests bench
