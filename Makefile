@@ -48,6 +48,7 @@ typecheck: install
 
 # The whole suite: on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
 test: install browser-deps lint typecheck
+	mkdir -p var
 	DJANGO_SETTINGS_MODULE=harbour.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=harbour.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -q
