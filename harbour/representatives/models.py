@@ -75,3 +75,75 @@ class PostalArea(models.Model):
 
     def __str__(self) -> str:
         return self.fsa
+
+
+class RoleKind(models.TextChoices):
+    CABINET = "cabinet", _("Cabinet portfolio")
+    COMMITTEE = "committee", _("Committee membership")
+
+
+class Role(models.Model):
+    """A portfolio or a committee seat, e.g. Minister of Foreign Affairs, or member of the
+    Subcommittee on International Human Rights (SDIR)."""
+
+    representative = models.ForeignKey(
+        Representative, on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RoleKind.choices)
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. FA or SDIR"))
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["representative", "kind", "code"], name="one_role_per_code"
+            )
+        ]
+        verbose_name = _("role")
+
+    def __str__(self) -> str:
+        return self.title_en
+
+
+class TargetGroupKind(models.TextChoices):
+    ALL_MINISTERS = "ministers", _("All ministers")
+    COMMITTEE = "committee", _("Members of a committee")
+    PARTY_MPS = "party", _("MPs of a party")
+    CHOSEN = "chosen", _("Representatives chosen by hand")
+
+
+class TargetGroup(models.Model):
+    """A set of representatives an editor can address a letter to, kept current by rule
+    (all ministers, a committee's members, a party's MPs) or chosen by hand."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=TargetGroupKind.choices)
+    parameter = models.CharField(
+        _("committee code or party"),
+        max_length=100,
+        blank=True,
+        help_text=_("SDIR for a committee; Liberal, Conservative... for a party."),
+    )
+    chosen = models.ManyToManyField(Representative, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target group")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members(self) -> models.QuerySet[Representative]:
+        active = Representative.objects.filter(active_to=None)
+        if self.kind == TargetGroupKind.ALL_MINISTERS:
+            return active.filter(roles__kind=RoleKind.CABINET).distinct()
+        if self.kind == TargetGroupKind.COMMITTEE:
+            return active.filter(
+                roles__kind=RoleKind.COMMITTEE, roles__code__iexact=self.parameter
+            ).distinct()
+        if self.kind == TargetGroupKind.PARTY_MPS:
+            return active.filter(office=Office.MP, party__iexact=self.parameter)
+        return self.chosen.filter(active_to=None)

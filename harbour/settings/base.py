@@ -36,6 +36,8 @@ env = environ.Env(
     HARBOUR_BENCH=(bool, False),
     HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 7),
     HARBOUR_REPRESENTATIVES_DIR=(str, ""),
+    HARBOUR_REPRESENT_URL=(str, ""),
+    HARBOUR_REPRESENT_TIMEOUT=(float, 2.0),
     HARBOUR_SIGN_RATE_IP=(str, "20/h"),
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
     HARBOUR_PARLIAMENT_DOMAINS=(
@@ -262,6 +264,10 @@ HARBOUR_SIGNATURE_CONFIRM_DAYS = env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
 # Where `load_representatives` reads districts, MPs and the FSA table (empty: the shared
 # data directory beside the project when present, else the project's own fixture).
 HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
+# Optional online postal-code lookup (Open North's Represent API, e.g.
+# https://represent.opennorth.ca); empty uses the offline FSA table only.
+HARBOUR_REPRESENT_URL = env("HARBOUR_REPRESENT_URL")
+HARBOUR_REPRESENT_TIMEOUT = env("HARBOUR_REPRESENT_TIMEOUT")
 HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")

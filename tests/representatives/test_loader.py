@@ -41,3 +41,41 @@ def test_postal_code_finds_its_district_by_fsa():
     assert PostalArea.objects.filter(fsa="L1S").exists()
     assert district_for_postal_code("L1S 2A3").name_en == "Ajax"
     assert district_for_postal_code("X0A 0H0") is None
+
+
+def test_ministers_become_cabinet_roles_of_their_mps():
+    from harbour.representatives.models import Role
+
+    call_command("load_representatives", "--dir", str(FIXTURE))
+    role = Role.objects.get(code="MFA")
+    assert role.title_en == "Minister of Foreign Affairs"
+    assert role.representative.last_name == "Anand"
+
+
+def test_house_of_commons_export_refreshes_mps_after_a_by_election(tmp_path):
+    call_command("load_representatives", "--dir", str(FIXTURE))
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Honorific Title,First Name,Last Name,Constituency,Province / Territory,"
+        "Political Affiliation,Start Date,End Date\n"
+        ",Jennifer,McKelvie,Ajax,Ontario,Liberal,2025-04-28 12:00:00 AM,2026-01-01\n"
+        "Hon.,Pat,Newmember,Ajax,Ontario,Conservative,2026-03-02 12:00:00 AM,\n"
+        ",Some,One,Atlantis,Ontario,Green,2025-04-28 12:00:00 AM,\n",
+        encoding="utf-8",
+    )
+    call_command("load_representatives", "--mps", str(export))
+    current = Representative.objects.get(district__code="35001", active_to=None)
+    assert (current.honorific, current.last_name, current.party) == (
+        "Hon.",
+        "Newmember",
+        "Conservative",
+    )
+    old = Representative.objects.get(district__code="35001", last_name="McKelvie")
+    assert old.active_to is not None
+
+
+def test_missing_file_is_a_clear_error():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("load_representatives", "--mps", "/nonexistent.csv")
