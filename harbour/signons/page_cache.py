@@ -1,21 +1,16 @@
-"""The short-lived rendering of sign-on pages served to anonymous readers (see views).
+"""Sign-on pages in the anonymous page cache (harbour.core.pagecache): kept a few seconds,
+and cleared whenever a signature starts or stops counting, so a supporter who has just
+confirmed sees themselves counted."""
 
-Cleared whenever a signature starts or stops counting, so a supporter who has just
-confirmed sees themselves counted; otherwise it lives PAGE_CACHE_SECONDS."""
-
-from django.conf import settings
-from django.core.cache import cache
 from wagtail.models import Page
+
+from harbour.core import pagecache
 
 PAGE_CACHE_SECONDS = 5
 
 
-def page_cache_key(page: Page, language: str) -> str:
-    published = page.last_published_at.timestamp() if page.last_published_at else 0
-    return f"signons:page:{page.pk}:{published}:{language}"
-
-
 def page_cache_clear(*, page_id: int) -> None:
-    page = Page.objects.filter(pk=page_id).only("pk", "last_published_at").first()
-    if page is not None:
-        cache.delete_many([page_cache_key(page, code) for code, _ in settings.LANGUAGES])
+    page = Page.objects.filter(pk=page_id).first()
+    url = page.url if page is not None else None
+    if url:
+        pagecache.clear(url)

@@ -4,13 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
 from harbour.people.services import normalise_email
@@ -18,7 +17,7 @@ from harbour.people.services import normalise_email
 from . import selectors, services
 from .forms import FORMS, SignatureForm
 from .models.pages import PetitionPage, SignOnPage
-from .page_cache import PAGE_CACHE_SECONDS, page_cache_key
+from .page_cache import PAGE_CACHE_SECONDS
 
 
 def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) -> dict[str, Any]:
@@ -49,32 +48,19 @@ def _render(
     )
 
 
-# Anonymous views of a sign-on page are served from a rendering a few seconds old, with
-# this placeholder standing in for the CSRF token each visitor gets. A petition in the news
-# is read by thousands at once; the count it shows may lag by PAGE_CACHE_SECONDS.
-CSRF_PLACEHOLDER = "csrf-placeholder-5c1f0e"
-
-
 def signon_page(request: HttpRequest, page: SignOnPage) -> HttpResponse:
-    cacheable = (
-        not request.user.is_authenticated
-        and not request.GET
-        and not request.COOKIES.get("messages")
-        and not getattr(request, "is_preview", False)
-    )
-    if not cacheable:
+    """Anonymous readers get a rendering up to PAGE_CACHE_SECONDS old (see core.pagecache):
+    a petition in the news is read by thousands at once."""
+    if not pagecache.is_cacheable(request) or request.user.is_authenticated:
         return _render(request, page)
-    key = page_cache_key(page, get_language() or settings.LANGUAGE_CODE)
-    html = cache.get(key)
-    if html is None:
-        response = TemplateResponse(
-            request,
-            page.get_template(request),
-            {**_context(page), "csrf_token": CSRF_PLACEHOLDER},
-        )
-        html = response.render().content.decode()
-        cache.set(key, html, PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response = TemplateResponse(
+        request,
+        page.get_template(request),
+        {**_context(page), "csrf_token": pagecache.CSRF_PLACEHOLDER},
+    )
+    html = response.render().content.decode()
+    pagecache.store(request, html, PAGE_CACHE_SECONDS)
+    return pagecache.personalise(request, html)
 
 
 def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:

@@ -1,0 +1,59 @@
+"""A short-lived cache of whole public pages for anonymous readers, served before Wagtail's
+routing (which costs a handful of queries per request).
+
+A view opts in by calling `store()`; the stored HTML carries CSRF_PLACEHOLDER where each
+visitor's own masked CSRF token goes, so forms work without JavaScript. Only plain GETs of
+visitors without a session, a message or a query string are served from it."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "csrf-placeholder-5c1f0e"
+
+
+def _key(path: str, language: str) -> str:
+    # Hashed: a path can be long or carry characters a cache backend rejects.
+    return f"pagecache:{language}:{hashlib.sha256(path.encode()).hexdigest()[:32]}"
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.COOKIES.get("messages")
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def store(request: HttpRequest, html: str, seconds: int) -> None:
+    cache.set(_key(request.path, get_language() or settings.LANGUAGE_CODE), html, seconds)
+
+
+def clear(path: str) -> None:
+    cache.delete_many([_key(path, code) for code, _ in settings.LANGUAGES])
+
+
+def personalise(request: HttpRequest, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+class AnonymousPageCacheMiddleware:
+    """Placed after LocaleMiddleware (the key has the language) and inside
+    CsrfViewMiddleware (which sets the CSRF cookie on the way out)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_cacheable(request):
+            html = cache.get(_key(request.path, get_language() or settings.LANGUAGE_CODE))
+            if html is not None:
+                return personalise(request, html)
+        return self.get_response(request)
