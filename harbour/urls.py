@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("harbour.core.urls")),
+    path("", include("harbour.signons.urls")),
 ]
 
 if settings.HARBOUR_BENCH:

@@ -13,8 +13,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters and cached pages live in caches; each test starts with none."""
+    from harbour.representatives.services import fsa_table_forget
+    from harbour.signons.selectors import signon_pages_forget
+
     cache.clear()
+    signon_pages_forget()
+    fsa_table_forget()
     yield
     cache.clear()
 

@@ -27,12 +27,10 @@ def person_get_or_create(
     city: str = "",
     province: str = "",
     language: str = "",
-) -> Person:
-    """The supporter with this e-mail; new details fill blanks but never overwrite."""
-    person, created = Person.objects.get_or_create(email=normalise_email(email))
-    if not created:
-        person = Person.objects.select_for_update().get(pk=person.pk)
-    updates = {
+) -> tuple[Person, bool]:
+    """The supporter with this e-mail, and whether it is new; new details fill blanks of an
+    existing record but never overwrite."""
+    details = {
         "given_name": given_name,
         "family_name": family_name,
         "postal_code": postal_code,
@@ -40,12 +38,16 @@ def person_get_or_create(
         "province": province,
         "language": language,
     }
-    changed = [f for f, v in updates.items() if v and not getattr(person, f)]
+    person, created = Person.objects.get_or_create(email=normalise_email(email), defaults=details)
+    if created:
+        return person, True
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [f for f, v in details.items() if v and not getattr(person, f)]
     for field in changed:
-        setattr(person, field, updates[field])
+        setattr(person, field, details[field])
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
-    return person
+    return person, False
 
 
 def consent_record(

@@ -1,6 +1,8 @@
 """Reads for the public pages: the grouped signatory list, counts, statistics."""
 
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
@@ -11,7 +13,12 @@ from harbour.core.postal import PROVINCE_NAMES
 from .counts import count_total
 from .models import Listing, Signature, SignatureState, SignerKind
 
+if TYPE_CHECKING:
+    from .models.pages import SignOnPage
+
 STATS_SECONDS = 60
+_PAGE_SECONDS = 10
+_pages: dict[int, tuple[float, object]] = {}
 
 
 @dataclass(frozen=True)
@@ -114,3 +121,29 @@ def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, s
         ]
         cache.set(key, rows, STATS_SECONDS)
     return rows
+
+
+def signon_page_for_signing(page_id: int) -> "SignOnPage | None":
+    """The live, public sign-on page with this id, from this process's memory when it was
+    looked up in the last few seconds (a spike of signatures asks for it every time)."""
+    from wagtail.models import PageViewRestriction
+
+    from .models.pages import SignOnPage
+
+    now = time.monotonic()
+    cached = _pages.get(page_id)
+    if cached and now - cached[0] < _PAGE_SECONDS:
+        return cached[1]  # type: ignore[return-value]
+    page = Page.objects.live().filter(pk=page_id).specific().first()
+    if (
+        not isinstance(page, SignOnPage)
+        or PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists()
+    ):
+        page = None
+    _pages[page_id] = (now, page)
+    return page
+
+
+def signon_pages_forget() -> None:
+    """Drop this process's remembered pages (tests; a worker lets them expire)."""
+    _pages.clear()

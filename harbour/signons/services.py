@@ -20,7 +20,7 @@ from harbour.people.services import (
     person_get_or_create,
     persons_delete_unused,
 )
-from harbour.representatives.services import district_for_postal_code
+from harbour.representatives.services import district_code_for_postal_code
 
 from .counts import count_add
 from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
@@ -77,7 +77,7 @@ def signature_create(
     if kind not in page.accepted_kinds():
         raise SignOnError("This page does not accept that kind of signer.")
     with transaction.atomic():
-        person = person_get_or_create(
+        person, new_person = person_get_or_create(
             email=email,
             given_name=details.get("given_name", ""),
             family_name=details.get("family_name", ""),
@@ -86,7 +86,10 @@ def signature_create(
             province=details.get("province", ""),
             language=language,
         )
-        existing = Signature.objects.filter(page=page, person=person).first()
+        # A new person cannot have signed yet: one query saved on the hot path.
+        existing = (
+            None if new_person else Signature.objects.filter(page=page, person=person).first()
+        )
         if existing is None:
             try:
                 with transaction.atomic():
@@ -110,9 +113,8 @@ def signature_create(
 
 def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     postal_code = details.get("postal_code", "")
-    district = district_for_postal_code(postal_code) if postal_code else None
     common = {
-        "district_code": district.code if district else "",
+        "district_code": district_code_for_postal_code(postal_code) if postal_code else "",
         "city": details.get("city", ""),
         "newsletter": bool(details.get("newsletter")),
         "province": details.get("province", ""),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -61,6 +61,13 @@ def signon_page(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     html = response.render().content.decode()
     pagecache.store(request, html, PAGE_CACHE_SECONDS)
     return pagecache.personalise(request, html)
+
+
+def sign_by_id(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = selectors.signon_page_for_signing(page_id)
+    if page is None:
+        raise Http404
+    return sign(request, page)
 
 
 def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:

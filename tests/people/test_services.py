@@ -42,17 +42,18 @@ def test_normalise_email_trims_and_lowercases(typed, stored):
 
 
 def test_the_same_address_in_any_case_is_one_supporter():
-    first = person_get_or_create(email="Ann@Example.org ", given_name="Ann")
-    again = person_get_or_create(email="ann@example.org")
+    first, created_first = person_get_or_create(email="Ann@Example.org ", given_name="Ann")
+    again, created_again = person_get_or_create(email="ann@example.org")
 
+    assert (created_first, created_again) == (True, False)
     assert again.pk == first.pk
     assert Person.objects.count() == 1
     assert Person.objects.get().email == "ann@example.org"
 
 
 def test_a_different_address_is_a_different_supporter():
-    ann = person_get_or_create(email="ann@example.org")
-    bob = person_get_or_create(email="bob@example.org")
+    ann, _ = person_get_or_create(email="ann@example.org")
+    bob, _ = person_get_or_create(email="bob@example.org")
 
     assert ann.pk != bob.pk
     assert Person.objects.count() == 2
@@ -61,7 +62,7 @@ def test_a_different_address_is_a_different_supporter():
 def test_new_details_fill_blanks_but_never_overwrite():
     person_get_or_create(email="ann@example.org", given_name="Ann", city="Ottawa")
 
-    person = person_get_or_create(
+    person, _ = person_get_or_create(
         email="ANN@example.org",
         given_name="Annie",  # already known: kept as first given
         family_name="Lee",  # blank until now: filled
@@ -78,7 +79,7 @@ def test_new_details_fill_blanks_but_never_overwrite():
 def test_blank_details_do_not_wipe_known_ones():
     person_get_or_create(email="ann@example.org", given_name="Ann", family_name="Lee")
 
-    person = person_get_or_create(email="ann@example.org", given_name="", family_name="")
+    person, _ = person_get_or_create(email="ann@example.org", given_name="", family_name="")
 
     person.refresh_from_db()
     assert (person.given_name, person.family_name) == ("Ann", "Lee")
@@ -88,9 +89,9 @@ def test_blank_details_do_not_wipe_known_ones():
 def test_returning_supporter_found_outside_a_transaction():
     """Any caller that is not already inside transaction.atomic (a management command, a
     future form) finds the existing supporter instead of crashing."""
-    first = person_get_or_create(email="ann@example.org", given_name="Ann")
+    first, _ = person_get_or_create(email="ann@example.org", given_name="Ann")
 
-    again = person_get_or_create(email="Ann@example.org", family_name="Lee")
+    again, _ = person_get_or_create(email="Ann@example.org", family_name="Lee")
 
     assert again.pk == first.pk
     assert Person.objects.get().family_name == "Lee"

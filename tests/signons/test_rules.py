@@ -144,10 +144,24 @@ def test_closed_statement_says_so_and_refuses_signatures(client, home):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
         page = client.get(statement.url).content.decode()
         assert "no longer accepts signatures" in page
-        assert 'action="/jan-6/sign/"' not in page
+        assert "/sign-on/" not in page  # no form
         response = client.post(statement.url + "sign/", INDIVIDUAL)
     assert response.status_code == 403
     assert Signature.objects.count() == 0
+
+
+def test_the_form_posts_outside_wagtail_routing_and_only_to_live_sign_on_pages(client, home):
+    petition = make_petition(home)
+    page = client.get(petition.url).content.decode()
+    assert f'action="/sign-on/{petition.pk}/"' in page
+    assert client.post(f"/sign-on/{petition.pk}/", INDIVIDUAL).status_code == 302
+    assert Signature.objects.count() == 1
+    draft = make_petition(home, slug="draft")
+    draft.unpublish()
+    assert client.post(f"/sign-on/{draft.pk}/", INDIVIDUAL).status_code == 404
+    assert client.post(f"/sign-on/{home.pk}/", INDIVIDUAL).status_code == 404
+    assert client.post("/sign-on/999999/", INDIVIDUAL).status_code == 404
+    assert Signature.objects.count() == 1
 
 
 def test_honeypot_looks_like_success_but_stores_nothing(client, home):
