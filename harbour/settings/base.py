@@ -40,6 +40,8 @@ env = environ.Env(
     HARBOUR_REPRESENT_TIMEOUT=(float, 2.0),
     HARBOUR_SIGN_RATE_IP=(str, "20/h"),
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
+    HARBOUR_LETTER_RATE_IP=(str, "30/h"),
+    HARBOUR_LETTER_RATE_EMAIL=(str, "5/h"),
     HARBOUR_PARLIAMENT_DOMAINS=(
         list,
         # Legislatures' own domains only: a government-wide or city domain would let any
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "harbour.content",
     "harbour.representatives",
     "harbour.signons",
+    "harbour.letters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -271,6 +274,8 @@ HARBOUR_REPRESENT_URL = env("HARBOUR_REPRESENT_URL")
 HARBOUR_REPRESENT_TIMEOUT = env("HARBOUR_REPRESENT_TIMEOUT")
 HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
+HARBOUR_LETTER_RATE_IP = env("HARBOUR_LETTER_RATE_IP")
+HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,58 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from harbour.core.postal import postal_code_normalise
+from harbour.core.sanitise import strip_html
+from harbour.signons.forms import PlainCharField
+
+
+class PostalCodeForm(forms.Form):
+    postal_code = forms.CharField(label=_("Your postal code"), max_length=10)
+    district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    district_query = forms.CharField(
+        label=_("Not your riding? Search by district name or city"),
+        required=False,
+        max_length=100,
+    )
+
+    def clean_postal_code(self) -> str:
+        return postal_code_normalise(self.cleaned_data["postal_code"])
+
+
+class LetterForm(forms.Form):
+    postal_code = forms.CharField(max_length=10, widget=forms.HiddenInput)
+    district = forms.CharField(max_length=10, required=False, widget=forms.HiddenInput)
+    subject = PlainCharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 16}))
+    given_name = PlainCharField(label=_("Given name"), max_length=100)
+    family_name = PlainCharField(label=_("Family name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    city = PlainCharField(label=_("City"), max_length=100, required=False)
+    newsletter = forms.BooleanField(
+        label=_("Send me the coalition's news and campaign updates (unsubscribe any time)."),
+        required=False,
+    )
+    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args: Any, max_length: int = 5000, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+
+    def clean_postal_code(self) -> str:
+        return postal_code_normalise(self.cleaned_data["postal_code"])
+
+    def clean_body(self) -> str:
+        # Letters are plain text: any HTML is removed, not escaped.
+        text = strip_html(self.cleaned_data["body"]).strip()
+        if len(text) > self.max_length:
+            raise forms.ValidationError(
+                _("Keep your letter under %(n)d characters.") % {"n": self.max_length}
+            )
+        if len(text) < 20:
+            raise forms.ValidationError(_("Your letter is too short."))
+        return text
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("nickname"))

@@ -1,0 +1,20 @@
+"""Thin tasks: load by id, call a service."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_letter_confirmation(letter_id: int) -> bool:
+    return services.letter_confirmation_send(letter_id=letter_id)
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    return services.delivery_send(delivery_id=delivery_id)
+
+
+@task()
+def send_supporter_copy(letter_id: int) -> bool:
+    return services.supporter_copy_send(letter_id=letter_id)

@@ -1,0 +1,215 @@
+"""The supporter's path: postal code → recipients → letter → e-mail confirmation."""
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from harbour.core.privacy import ip_hash
+from harbour.core.ratelimit import hit
+from harbour.people.services import normalise_email
+from harbour.representatives.lookup import district_lookup, district_search
+from harbour.representatives.models import ElectoralDistrict
+
+from . import selectors, services
+from .forms import LetterForm, PostalCodeForm
+from .models import LetterCampaignPage, MailtoClick
+
+
+def _base(page: LetterCampaignPage) -> dict[str, Any]:
+    return {"page": page, "self": page, "count": selectors.public_letter_count(page=page)}
+
+
+def campaign_page(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
+    return TemplateResponse(
+        request, page.get_template(request), {**_base(page), "postal_form": PostalCodeForm()}
+    )
+
+
+def _district(code: str, postal_code: str) -> tuple[ElectoralDistrict | None, bool]:
+    if code:
+        chosen = ElectoralDistrict.objects.filter(code=code).first()
+        if chosen is not None:
+            return chosen, False
+    found = district_lookup(postal_code)
+    return found.district, found.approximate
+
+
+def write(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(page.url)
+    if not hit("letters-lookup", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP):
+        return _too_many(request)
+    form = PostalCodeForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, page.get_template(request), {**_base(page), "postal_form": form}, status=400
+        )
+    postal_code = form.cleaned_data["postal_code"]
+    district, approximate = _district(form.cleaned_data["district"], postal_code)
+    return _write_page(
+        request,
+        page,
+        postal_code,
+        district,
+        approximate,
+        matches=district_search(form.cleaned_data["district_query"]),
+    )
+
+
+def _write_page(
+    request: HttpRequest,
+    page: LetterCampaignPage,
+    postal_code: str,
+    district: ElectoralDistrict | None,
+    approximate: bool,
+    *,
+    letter_form: LetterForm | None = None,
+    matches: list[ElectoralDistrict] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    targets = services.campaign_targets(campaign=page, district=district)
+    first = targets[0] if targets else None
+    initial = {
+        "postal_code": postal_code,
+        "district": district.code if district else "",
+        "subject": page.subject_template,
+        "body": services.letter_render(
+            page.body_template, rep=first, district=district, supporter_name="", supporter_city=""
+        ),
+    }
+    context = {
+        **_base(page),
+        "postal_code": postal_code,
+        "district": district,
+        "approximate": approximate,
+        "matches": matches or [],
+        "targets": targets,
+        "letter_form": letter_form or LetterForm(initial=initial, max_length=page.max_length),
+        "mailto": _mailto(page, targets, district) if page.delivery == "mailto" else "",
+    }
+    return TemplateResponse(request, "letters/write.html", context, status=status)
+
+
+def _mailto(page: LetterCampaignPage, targets: list, district: ElectoralDistrict | None) -> str:
+    to = ",".join(t.email for t in targets if t.email)
+    body = services.letter_render(
+        page.body_template,
+        rep=targets[0] if len(targets) == 1 else None,
+        district=district,
+        supporter_name="",
+        supporter_city="",
+    )
+    return f"mailto:{to}?subject={quote(page.subject_template)}&body={quote(body)}"
+
+
+def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(page.url)
+    if not hit("letters-ip", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP):
+        return _too_many(request)
+    if request.POST.get("mode") == "mailto" and page.delivery == "mailto":
+        return _mailto_click(request, page)
+    form = LetterForm(request.POST, max_length=page.max_length)
+    if form.is_bot():
+        return HttpResponseRedirect(page.url + "thanks/")
+    if not form.is_valid():
+        postal = request.POST.get("postal_code", "")
+        try:
+            district, approximate = _district(request.POST.get("district", ""), postal)
+        except ValidationError:  # a tampered postal code: start again
+            return TemplateResponse(
+                request,
+                page.get_template(request),
+                {**_base(page), "postal_form": PostalCodeForm()},
+                status=400,
+            )
+        return _write_page(
+            request, page, postal, district, approximate, letter_form=form, status=400
+        )
+    data = form.cleaned_data
+    email = normalise_email(data["email"])
+    if not hit("letters-email", email, settings.HARBOUR_LETTER_RATE_EMAIL):
+        return _too_many(request)
+    district, _approx = _district(data["district"], data["postal_code"])
+    subject, body = data["subject"], data["body"]
+    if not page.allow_editing:
+        subject, body = page.subject_template, page.body_template
+    try:
+        services.letter_create(
+            campaign=page,
+            email=email,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            postal_code=data["postal_code"],
+            city=data["city"],
+            district=district,
+            subject=subject,
+            body=body,
+            newsletter=data["newsletter"],
+            ip_hash=ip_hash(request),
+            language=get_language() or "",
+        )
+    except services.LetterError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(page.url)
+    messages.success(
+        request, _("Almost done: check your e-mail and click the link to send your letter.")
+    )
+    return HttpResponseRedirect(page.url + "thanks/")
+
+
+def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
+    form = PostalCodeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseRedirect(page.url)
+    district, _approx = _district(form.cleaned_data["district"], form.cleaned_data["postal_code"])
+    targets = services.campaign_targets(campaign=page, district=district)
+    MailtoClick.objects.create(campaign=page, district=district, recipients=len(targets))
+    return MailtoRedirect(_mailto(page, targets, district))
+
+
+class MailtoRedirect(HttpResponseRedirect):
+    allowed_schemes = ["mailto"]
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(
+        request,
+        "core/too_many_requests.html",
+        {"message": _("Too many letters from your network or address. Please try again later.")},
+        status=429,
+    )
+
+
+def thanks(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
+    return TemplateResponse(request, "letters/thanks.html", _base(page))
+
+
+def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpResponse:
+    try:
+        letter = services.letter_confirm(token=token)
+    except services.InvalidConfirmation as error:
+        return TemplateResponse(
+            request,
+            "letters/confirm_failed.html",
+            {**_base(page), "expired": str(error) == "expired"},
+            status=400,
+        )
+    if letter.campaign_id != page.pk:
+        return TemplateResponse(request, "letters/confirm_failed.html", _base(page), status=400)
+    return TemplateResponse(
+        request,
+        "letters/confirmed.html",
+        {
+            **_base(page),
+            "letter": letter,
+            "recipients": letter.deliveries.select_related("representative"),
+        },
+    )
