@@ -70,3 +70,7 @@ def public_letter_count(*, page: Page) -> int:
         )
         cache.set(key, count, 60)
     return int(count)
+
+
+def public_letter_count_forget(*, page_id: int) -> None:
+    cache.delete(f"letters:count:{page_id}")

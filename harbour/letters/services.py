@@ -19,6 +19,7 @@ from harbour.people.services import consent_record, person_get_or_create
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
+from .selectors import public_letter_count_forget
 
 CONFIRM_SALT = "harbour.letters.confirm"
 
@@ -300,6 +301,7 @@ def delivery_send(*, delivery_id: int) -> str:
             raise  # the task fails; it can be retried
         return "failed"
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
+    public_letter_count_forget(page_id=delivery.letter.campaign_id)
     return "sent"
 
 

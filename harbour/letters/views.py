@@ -123,11 +123,13 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
         postal = request.POST.get("postal_code", "")
         try:
             district, approximate = _district(request.POST.get("district", ""), postal)
-        except ValidationError:  # a tampered postal code: start again
+        except ValidationError:  # a bad postal code: back to the first step, with why
+            postal_form = PostalCodeForm(request.POST)
+            postal_form.is_valid()
             return TemplateResponse(
                 request,
                 page.get_template(request),
-                {**_base(page), "postal_form": PostalCodeForm()},
+                {**_base(page), "postal_form": postal_form},
                 status=400,
             )
         return _write_page(
@@ -172,6 +174,7 @@ def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpRespons
     district, _approx = _district(form.cleaned_data["district"], form.cleaned_data["postal_code"])
     targets = services.campaign_targets(campaign=page, district=district)
     MailtoClick.objects.create(campaign=page, district=district, recipients=len(targets))
+    selectors.public_letter_count_forget(page_id=page.pk)
     return MailtoRedirect(_mailto(page, targets, district))
 
 

@@ -1,0 +1,241 @@
+"""A supporter writes to their MP: postal code, recipients, letter, confirmation, sending."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from harbour.letters.models import (
+    Delivery,
+    DeliveryState,
+    LetterCampaignPage,
+    MailtoClick,
+)
+from harbour.letters.selectors import campaign_reach
+from harbour.letters.services import delivery_send, digests_send
+from harbour.representatives.models import Representative, TargetGroup
+
+FIXTURE = Path(__file__).parents[2] / "harbour" / "representatives" / "fixtures" / "canada"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(home):
+    call_command("load_representatives", "--dir", str(FIXTURE))
+    page = LetterCampaignPage(
+        title="Ask the SDIR committee to reconvene",
+        slug="sdir",
+        subject_template="Please act on Hong Kong, {representative}",
+        body_template="Dear {representative},\n\nAs your constituent in {district}, I ask you "
+        "to press for the subcommittee to meet again.\n\nSincerely,\n{supporter_name}",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+LETTER = {
+    "postal_code": "L1S 2A3",
+    "district": "",
+    "subject": "Please act on Hong Kong",
+    "body": "Dear MP,\n\nPlease press for the subcommittee to meet again. <b>Thank you.</b>",
+    "given_name": "Mimi",
+    "family_name": "Lee",
+    "email": "mimi@example.org",
+    "city": "Ajax",
+}
+
+
+def _confirm(client, campaign):
+    link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[-1].body).group(0)
+    return client.get(link.removeprefix("http://127.0.0.1:8000"))
+
+
+def test_supporter_writes_to_their_mp(client, campaign):
+    assert b"Your postal code" in client.get(campaign.url).content
+    found = client.post(campaign.url + "write/", {"postal_code": "l1s2a3"})
+    page = found.content.decode()
+    assert "Jennifer McKelvie" in page
+    assert "Ajax" in page
+    assert "it may be a neighbouring riding" in page
+    assert "Dear Jennifer McKelvie" in page  # the template, rendered for the MP
+
+    sent = client.post(campaign.url + "send/", LETTER, follow=True)
+    assert "check your e-mail" in sent.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mimi@example.org"]
+    assert Delivery.objects.count() == 0  # nothing leaves before confirmation
+
+    confirmed = _confirm(client, campaign)
+    assert "Jennifer McKelvie" in confirmed.content.decode()
+    letters = [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]
+    assert len(letters) == 1
+    letter = letters[0]
+    assert letter.subject == "Please act on Hong Kong"
+    assert letter.reply_to == ["mimi@example.org"]
+    assert letter.from_email == '"Mimi Lee (via Harbour)" <no-reply@harbour.invalid>'
+    assert "Thank you." in letter.body and "<b>" not in letter.body
+    assert "L1S 2A3" in letter.body  # own MP gets the constituent's postal code
+    assert letter.extra_headers["Message-ID"] == Delivery.objects.get().message_id
+    copy = [m for m in mail.outbox if m.subject.startswith("Copy:")]
+    assert copy and copy[0].to == ["mimi@example.org"]
+    assert Delivery.objects.get().state == DeliveryState.SENT
+
+    public = client.get(campaign.url).content.decode()
+    assert 'data-testid="letter-count">1<' in public
+    assert "mimi" not in public.lower()
+
+
+def test_not_your_riding_lets_the_supporter_pick_another(client, campaign):
+    search = client.post(
+        campaign.url + "write/", {"postal_code": "L1S 2A3", "district_query": "oakville"}
+    )
+    assert "Oakville East" in search.content.decode()
+    chosen = client.post(campaign.url + "write/", {"postal_code": "L1S 2A3", "district": "35075"})
+    page = chosen.content.decode()
+    assert "Anita Anand" in page and "Jennifer McKelvie" not in page
+    client.post(campaign.url + "send/", {**LETTER, "district": "35075"})
+    _confirm(client, campaign)
+    assert Delivery.objects.get().representative.last_name == "Anand"
+
+
+def test_unknown_fsa_asks_the_supporter_to_search(client, campaign):
+    page = client.post(campaign.url + "write/", {"postal_code": "X0A 0H0"}).content.decode()
+    assert "We could not find your riding" in page
+
+
+def test_fixed_targets_and_groups_are_added_once(client, campaign):
+    ministers = TargetGroup.objects.create(name="All ministers", kind="ministers")
+    campaign.target_groups.add(ministers)
+    campaign.fixed_targets.add(Representative.objects.get(last_name="Anand"))
+    campaign.save_revision().publish()
+    client.post(campaign.url + "send/", LETTER)
+    _confirm(client, campaign)
+    names = sorted(Delivery.objects.values_list("representative__last_name", flat=True))
+    assert names == ["Anand", "Gull-Masty", "McKelvie"]
+    to_anand = [m for m in mail.outbox if m.to == ["anita.anand@parl.gc.ca"]][0]
+    assert "L1S 2A3" not in to_anand.body  # not her constituent
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postal_code", "12345", "Enter a Canadian postal code such as K1A 0A6."),
+        ("email", "nope", "Enter a valid email address."),
+        ("given_name", "", "This field is required."),
+        ("body", "x" * 6000, "Keep your letter under 5000 characters."),
+        ("body", "Hi", "Your letter is too short."),
+        ("subject", "", "This field is required."),
+    ],
+)
+def test_bad_input_gets_a_clear_400_and_sends_nothing(client, campaign, field, value, message):
+    response = client.post(campaign.url + "send/", {**LETTER, field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_bad_postal_code_on_the_first_step(client, campaign):
+    response = client.post(campaign.url + "write/", {"postal_code": "ZZZ"})
+    assert response.status_code == 400
+    assert "Enter a Canadian postal code" in response.content.decode()
+
+
+def test_honeypot_and_rate_limits(campaign, settings):
+    settings.HARBOUR_LETTER_RATE_EMAIL = "2/h"
+    bot = Client().post(campaign.url + "send/", {**LETTER, "nickname": "x"})
+    assert bot.status_code == 302 and mail.outbox == []
+    statuses = [Client().post(campaign.url + "send/", LETTER).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+
+
+def test_locked_letter_ignores_edits(client, campaign):
+    campaign.allow_editing = False
+    campaign.save_revision().publish()
+    client.post(
+        campaign.url + "send/", {**LETTER, "body": "Something else entirely, my own words."}
+    )
+    _confirm(client, campaign)
+    letter = [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]][0]
+    assert "press for the subcommittee to meet again" in letter.body
+    assert "Dear Jennifer McKelvie" in letter.body
+    assert "my own words" not in letter.body
+
+
+def test_a_retried_send_after_a_crash_does_not_send_twice(client, campaign):
+    client.post(campaign.url + "send/", LETTER)
+    _confirm(client, campaign)
+    delivery = Delivery.objects.get()
+    before = len(mail.outbox)
+    # The worker died after the SMTP call but before recording "sent".
+    Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENDING)
+    assert delivery_send(delivery_id=delivery.pk) == "reconciled"
+    assert delivery_send(delivery_id=delivery.pk) == "sent"  # already sent: nothing more
+    assert len(mail.outbox) == before
+
+
+def test_digest_mode_sends_one_message_per_office(campaign):
+    campaign.daily_digest = True
+    campaign.save_revision().publish()
+    for n in range(3):
+        c = Client()
+        c.post(
+            campaign.url + "send/",
+            {**LETTER, "email": f"s{n}@example.org", "given_name": f"Writer{n}"},
+        )
+        _confirm(c, campaign)
+    assert not [m for m in mail.outbox if "parl.gc.ca" in m.to[0]]
+    assert digests_send() == 1
+    digests = [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]
+    assert len(digests) == 1
+    assert "3 letters" in digests[0].subject
+    for n in range(3):
+        assert f"Writer{n} Lee" in digests[0].body
+    assert digests_send() == 0
+
+
+def test_daily_cap_holds_letters_for_the_next_day(campaign):
+    campaign.daily_cap_per_target = 2
+    campaign.save_revision().publish()
+    for n in range(3):
+        c = Client()
+        c.post(campaign.url + "send/", {**LETTER, "email": f"c{n}@example.org"})
+        _confirm(c, campaign)
+    states = sorted(Delivery.objects.values_list("state", flat=True))
+    assert states == ["deferred", "sent", "sent"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    from harbour.letters.services import deliveries_release_deferred
+
+    assert deliveries_release_deferred(today=tomorrow) == 1
+
+
+def test_reach_counts_letters_supporters_and_parties(client, campaign):
+    for n in range(2):
+        c = Client()
+        c.post(campaign.url + "send/", {**LETTER, "email": f"r{n}@example.org"})
+        _confirm(c, campaign)
+    reach = campaign_reach(page=campaign)
+    assert (reach.letters_sent, reach.supporters, reach.representatives) == (2, 2, 1)
+    assert reach.by_party == [("Liberal", 2)]
+    assert reach.by_province == [("ON", 2)]
+
+
+def test_mailto_mode_counts_the_click_and_prepares_the_letter(client, campaign):
+    campaign.delivery = "mailto"
+    campaign.save_revision().publish()
+    page = client.post(campaign.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
+    assert "Open the letter in my e-mail program" in page
+    response = client.post(
+        campaign.url + "send/", {"mode": "mailto", "postal_code": "L1S 2A3", "district": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("mailto:jennifer.mckelvie@parl.gc.ca?subject=")
+    assert MailtoClick.objects.count() == 1
+    assert client.post(campaign.url + "send/", LETTER).status_code == 302
+    assert mail.outbox == []  # no letter is stored or sent in this mode
