@@ -33,6 +33,15 @@ MEDIA = [
 ]
 MEDIA_MANAGE = ["wagtailimages.change_image", "wagtaildocs.change_document"]
 AUTHORS_SNIPPET = ["content.add_author", "content.change_author", "content.view_author"]
+# Editors keep the representatives' records and the target groups current.
+REPRESENTATIVES = [
+    "representatives.change_representative",
+    "representatives.view_representative",
+    "representatives.view_electoraldistrict",
+    "representatives.add_targetgroup",
+    "representatives.change_targetgroup",
+    "representatives.view_targetgroup",
+]
 
 # Supporters' personal data and signer lists: moderators and administrators only.
 SUPPORTER_DATA = [
@@ -41,14 +50,21 @@ SUPPORTER_DATA = [
     "people.erase_person",
     "signons.moderate_signature",
     "signons.export_signature",
+    "letters.export_letter",
 ]
 
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     MEMBER_AUTHORS: ADMIN_ACCESS + ["content.view_author"],
-    EDITORS: ADMIN_ACCESS + AUTHORS_SNIPPET,
-    MODERATORS: ADMIN_ACCESS + AUTHORS_SNIPPET + SUPPORTER_DATA + ["content.delete_author"],
+    EDITORS: ADMIN_ACCESS + AUTHORS_SNIPPET + REPRESENTATIVES,
+    MODERATORS: ADMIN_ACCESS
+    + AUTHORS_SNIPPET
+    + REPRESENTATIVES
+    + SUPPORTER_DATA
+    + ["content.delete_author"],
     ADMINISTRATORS: ADMIN_ACCESS
     + AUTHORS_SNIPPET
+    + REPRESENTATIVES
+    + ["representatives.add_representative", "representatives.change_electoraldistrict"]
     + SUPPORTER_DATA
     + [
         "content.delete_author",

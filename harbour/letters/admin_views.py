@@ -1,0 +1,69 @@
+"""Organisers see reach (counts only); moderators and administrators alone export writers."""
+
+import csv
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from harbour.core.audit import audit_record
+
+from .models import Letter, LetterCampaignPage, LetterState
+from .selectors import campaign_reach
+
+
+@permission_required("wagtailadmin.access_admin", raise_exception=True)
+def reach_index(request: HttpRequest) -> HttpResponse:
+    campaigns = LetterCampaignPage.objects.all().order_by("-first_published_at")
+    rows = [(c, campaign_reach(page=c)) for c in campaigns]
+    return TemplateResponse(request, "letters/admin/reach_index.html", {"rows": rows})
+
+
+@permission_required("wagtailadmin.access_admin", raise_exception=True)
+def reach_detail(request: HttpRequest, page_id: int) -> HttpResponse:
+    campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
+    reach = campaign_reach(page=campaign)
+    peak = max([n for _, n in reach.by_day] or [1])
+    bars = [(day, n, round(100 * n / peak)) for day, n in reach.by_day]
+    return TemplateResponse(
+        request,
+        "letters/admin/reach_detail.html",
+        {
+            "campaign": campaign,
+            "reach": reach,
+            "bars": bars,
+            "can_export": request.user.has_perm("letters.export_letter"),
+        },
+    )
+
+
+@permission_required("letters.export_letter", raise_exception=True)
+def export_writers(request: HttpRequest, page_id: int) -> HttpResponse:
+    campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="letter-writers-{campaign.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(["name", "email", "postal_code", "city", "district", "confirmed"])
+    letters = Letter.objects.filter(campaign=campaign, state=LetterState.CONFIRMED).select_related(
+        "person", "district"
+    )
+    for letter in letters.iterator():
+        person = letter.person
+        writer.writerow(
+            [
+                _safe(letter.supporter_name),
+                person.email if person else "",
+                person.postal_code if person else "",
+                _safe(letter.supporter_city),
+                letter.district.name_en if letter.district else "",
+                letter.confirmed_at.isoformat() if letter.confirmed_at else "",
+            ]
+        )
+    audit_record(actor=request.user, action="letters.export", target=campaign)
+    return response
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,78 @@
+"""What organisers see in the admin: reach for staff, writers' export for moderators only,
+and representatives corrected by editors that a reload keeps."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from harbour.core.roles import EDITORS, MODERATORS
+from harbour.representatives.models import Representative
+from tests.content.factories import UserFactory
+
+from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
+
+FIXTURE = Path(__file__).parents[2] / "harbour" / "representatives" / "fixtures" / "canada"
+
+pytestmark = pytest.mark.django_db
+
+
+def _write_letters(campaign, n=2):  # noqa: F811
+    for i in range(n):
+        c = Client()
+        c.post(campaign.url + "send/", {**LETTER, "email": f"a{i}@example.org"})
+        _confirm(c, campaign)
+
+
+def test_staff_see_reach_and_only_moderators_export_writers(campaign):  # noqa: F811
+    _write_letters(campaign)
+    editor, moderator = Client(), Client()
+    editor.force_login(UserFactory(roles=[EDITORS]))
+    moderator.force_login(UserFactory(roles=[MODERATORS]))
+
+    page = editor.get(f"/admin/letters/{campaign.pk}/").content.decode()
+    assert 'data-testid="reach-sent">2<' in page
+    assert "Liberal" in page
+    assert "a0@example.org" not in page
+    assert "Export letter writers" not in page
+    denied = editor.get(f"/admin/letters/{campaign.pk}/writers.csv")
+    assert denied.status_code in (302, 403) and b"a0@example.org" not in denied.content
+
+    export = moderator.get(f"/admin/letters/{campaign.pk}/writers.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0] == ["name", "email", "postal_code", "city", "district", "confirmed"]
+    assert sorted(r[1] for r in rows[1:]) == ["a0@example.org", "a1@example.org"]
+    assert "Ajax" in rows[1]
+    assert Client().get(f"/admin/letters/{campaign.pk}/").status_code == 302
+
+
+def test_an_editors_correction_survives_a_reload(client, home):
+    call_command("load_representatives", "--dir", str(FIXTURE))
+    mp = Representative.objects.get(last_name="McKelvie")
+    client.force_login(UserFactory(roles=[EDITORS]))
+    form = client.get(f"/admin/representatives/edit/{mp.pk}/")
+    assert form.status_code == 200
+    response = client.post(
+        f"/admin/representatives/edit/{mp.pk}/",
+        {
+            "honorific": "",
+            "first_name": "Jennifer",
+            "last_name": "McKelvie",
+            "party": "Independent",
+            "email": mp.email,
+            "photo_url": mp.photo_url,
+            "district": mp.district_id,
+            "province": "ON",
+            "active_from": "",
+            "active_to": "",
+            "office": "mp",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    mp.refresh_from_db()
+    assert mp.party == "Independent" and mp.edited_fields == ["party"]
+    call_command("load_representatives", "--dir", str(FIXTURE))
+    assert Representative.objects.get(pk=mp.pk).party == "Independent"
