@@ -8,6 +8,10 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from harbour.content.models import ArticlePage, Author, HomePage
+from harbour.letters.models import Delivery, Letter
+from harbour.people.models import Person
+from harbour.representatives.models import ElectoralDistrict
+from harbour.signons.models import Signature
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +25,11 @@ def _snapshot():
         "campaigns": HomePage.objects.get().campaigns.count(),
         "sites": Site.objects.count(),
         "authorship": list(ArticlePage.objects.values_list("slug", "authors__slug")),
+        "signatures": Signature.objects.count(),
+        "people": Person.objects.count(),
+        "letters": Letter.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "districts": ElectoralDistrict.objects.count(),
     }
 
 
@@ -44,6 +53,15 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     assert "About the author" in opinion
     assert "five demands" in client.get("/news/five-demands/").content.decode().lower()
     assert client.get("/news/authors/mimi-lee/").status_code == 200
+    statement = client.get("/jan-6-mass-arrests/").content.decode()
+    assert "Canada-Hong Kong Link" in statement
+    assert "Hon. Linda Frum, Senator" in statement
+    assert "28 signers" in statement
+    petition = client.get("/stop-foreign-interference/").content.decode()
+    assert 'data-testid="signature-count">320<' in petition
+    assert "Signatures by federal electoral district" in petition
+    sdir = client.get("/sdir-reconvene/").content.decode()
+    assert 'data-testid="letter-count">240<' in sdir
 
 
 def test_demo_keeps_an_editors_changes(tmp_path, settings):
