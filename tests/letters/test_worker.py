@@ -1,0 +1,34 @@
+"""Sending through the real database worker, and a worker that dies mid-send."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from harbour.letters.models import Delivery, DeliveryState
+from harbour.letters.services import delivery_send
+
+from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_each_letter_once_even_after_a_restart(client, campaign, mailoutbox):  # noqa: F811
+    with override_settings(TASKS=DB_TASKS):
+        client.post(campaign.url + "send/", LETTER)
+        assert mailoutbox == []
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        assert [m.to for m in mailoutbox] == [["mimi@example.org"]]  # the confirmation
+        _confirm(client, campaign)
+        delivery = Delivery.objects.get()
+        # The worker "dies" after the SMTP call: the message left, the row still says sending.
+        delivery_send(delivery_id=delivery.pk)
+        Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENDING)
+        sent_before = len([m for m in mailoutbox if "parl.gc.ca" in m.to[0]])
+        # A new worker picks up the queued task for the same delivery.
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    to_mp = [m for m in mailoutbox if "parl.gc.ca" in m.to[0]]
+    assert sent_before == 1
+    assert len(to_mp) == 1
+    assert Delivery.objects.get().state == DeliveryState.SENT
