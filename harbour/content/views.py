@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
+from harbour.core.views import too_many_requests
 
 from .models import ArticlePage
 from .services import (
@@ -28,11 +29,8 @@ def like_article(request: HttpRequest, page: ArticlePage) -> HttpResponse:
             _("Use the Like button on the article."), status=405, headers={"Allow": "POST"}
         )
     if not hit("like", ip_hash(request), settings.HARBOUR_LIKE_RATE):
-        return render(
-            request,
-            "core/too_many_requests.html",
-            {"message": _("Too many likes from your network. Please try again later.")},
-            status=429,
+        return too_many_requests(
+            request, _("Too many likes from your network. Please try again later.")
         )
     token = visitor_token(request) or new_visitor_token()
     if article_like(page=page, token=token):

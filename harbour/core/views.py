@@ -8,6 +8,11 @@ from django.views.decorators.csrf import requires_csrf_token
 from .models import AuditEntry
 
 
+def too_many_requests(request: HttpRequest, message: str) -> HttpResponse:
+    """The 429 every rate-limited public form answers with."""
+    return render(request, "core/too_many_requests.html", {"message": message}, status=429)
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """Load balancers' check: the process answers and the database is reachable."""

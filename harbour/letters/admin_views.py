@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from harbour.core.audit import audit_record
+from harbour.core.exports import csv_safe
 
 from .models import Letter, LetterCampaignPage, LetterState
 from .selectors import campaign_reach
@@ -53,17 +54,13 @@ def export_writers(request: HttpRequest, page_id: int) -> HttpResponse:
         person = letter.person
         writer.writerow(
             [
-                _safe(letter.supporter_name),
+                csv_safe(letter.supporter_name),
                 person.email if person else "",
                 person.postal_code if person else "",
-                _safe(letter.supporter_city),
+                csv_safe(letter.supporter_city),
                 letter.district.name_en if letter.district else "",
                 letter.confirmed_at.isoformat() if letter.confirmed_at else "",
             ]
         )
     audit_record(actor=request.user, action="letters.export", target=campaign)
     return response
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

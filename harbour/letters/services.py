@@ -1,19 +1,18 @@
 """Letter campaign rules, shared by the views, tasks, admin and commands."""
 
-import base64
 import datetime
 import string
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import ConsentTopic
 from harbour.people.services import consent_record, person_get_or_create
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
@@ -159,8 +158,7 @@ def _enqueue_confirmation(letter: Letter) -> None:
 
 
 def confirmation_token(letter: Letter) -> str:
-    signed = signing.dumps(letter.pk, salt=CONFIRM_SALT)
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+    return token_make(letter.pk, salt=CONFIRM_SALT)
 
 
 def letter_confirmation_send(*, letter_id: int) -> bool:
@@ -193,15 +191,14 @@ def letter_confirmation_send(*, letter_id: int) -> bool:
 def letter_confirm(*, token: str) -> Letter:
     """The supporter confirmed: create one delivery per recipient and queue them."""
     try:
-        signed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        letter_id = signing.loads(
-            signed,
+        letter_id = token_read(
+            token,
             salt=CONFIRM_SALT,
             max_age=datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS),
         )
-    except signing.SignatureExpired as exc:
+    except TokenExpired as exc:
         raise InvalidConfirmation("expired") from exc
-    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
+    except TokenInvalid as exc:
         raise InvalidConfirmation("invalid") from exc
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
+from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 from harbour.representatives.lookup import district_lookup, district_search
 from harbour.representatives.models import ElectoralDistrict
@@ -183,11 +184,8 @@ class MailtoRedirect(HttpResponseRedirect):
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(
-        request,
-        "core/too_many_requests.html",
-        {"message": _("Too many letters from your network or address. Please try again later.")},
-        status=429,
+    return too_many_requests(
+        request, _("Too many letters from your network or address. Please try again later.")
     )
 
 

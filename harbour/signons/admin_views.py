@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
+from harbour.core.exports import csv_safe
 
 from . import services
 from .models import Signature, SignatureState, SignerKind
@@ -97,7 +98,7 @@ def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
     for s in rows.iterator():
         person = s.person
         writer.writerow(
-            _csv_safe(v)
+            csv_safe(v)
             for v in [
                 s.kind,
                 s.state,
@@ -117,9 +118,3 @@ def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     audit_record(actor=request.user, action="signatures.export", target=page)
     return response
-
-
-def _csv_safe(value: object) -> str:
-    """Neutralise spreadsheet formulas in signer-supplied text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,12 +1,10 @@
 """Sign-on rules, shared by the public views, the admin, the tasks and the commands."""
 
-import base64
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -14,6 +12,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
+from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import ConsentTopic, Person
 from harbour.people.services import (
     consent_record,
@@ -149,19 +148,7 @@ def _enqueue_confirmation(signature: Signature) -> None:
 
 
 def confirmation_token(signature: Signature) -> str:
-    """A signed, timestamped token naming the signature by id only (no personal data).
-
-    Re-encoded as unpadded base64url because Wagtail's page URLs accept only word
-    characters and hyphens in a path segment (Django's signer separates with ':')."""
-    signed = signing.dumps(signature.pk, salt=CONFIRM_SALT)
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
-
-
-def _token_payload(token: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidConfirmation("invalid") from exc
+    return token_make(signature.pk, salt=CONFIRM_SALT)
 
 
 def confirmation_url(signature: Signature) -> str:
@@ -212,10 +199,10 @@ def signature_confirm(*, token: str) -> Signature:
     parliamentary address."""
     max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
     try:
-        signature_id = signing.loads(_token_payload(token), salt=CONFIRM_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
+        signature_id = token_read(token, salt=CONFIRM_SALT, max_age=max_age)
+    except TokenExpired as exc:
         raise InvalidConfirmation("expired") from exc
-    except signing.BadSignature as exc:
+    except TokenInvalid as exc:
         raise InvalidConfirmation("invalid") from exc
     with transaction.atomic():
         signature = (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
+from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
 from . import selectors, services
@@ -121,15 +122,8 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(
-        request,
-        "core/too_many_requests.html",
-        {
-            "message": _(
-                "Too many signatures from your network or address. Please try again in an hour."
-            )
-        },
-        status=429,
+    return too_many_requests(
+        request, _("Too many signatures from your network or address. Please try again in an hour.")
     )
 
 
