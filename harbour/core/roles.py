@@ -41,6 +41,10 @@ REPRESENTATIVES = [
     "representatives.add_targetgroup",
     "representatives.change_targetgroup",
     "representatives.view_targetgroup",
+    "representatives.add_role",
+    "representatives.change_role",
+    "representatives.delete_role",
+    "representatives.view_role",
 ]
 
 # Supporters' personal data and signer lists: moderators and administrators only.

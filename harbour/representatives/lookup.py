@@ -16,7 +16,8 @@ from django.conf import settings
 
 from harbour.core.postal import postal_code_normalise
 
-from .models import ElectoralDistrict, PostalArea
+from .models import ElectoralDistrict
+from .services import district_code_for_postal_code
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +34,19 @@ class LookupBackend(Protocol):
 
 
 class OfflineFSABackend:
+    """The in-process FSA table (see services.district_code_for_postal_code) and one cached
+    district row per code: a lookup costs no query once warm."""
+
+    _districts: dict[str, ElectoralDistrict] = {}
+
     def lookup(self, postal_code: str) -> Lookup:
-        area = PostalArea.objects.select_related("district").filter(fsa=postal_code[:3]).first()
-        return Lookup(district=area.district if area else None, approximate=True, source="fsa")
+        code = district_code_for_postal_code(postal_code)
+        district = self._districts.get(code) if code else None
+        if code and district is None:
+            district = ElectoralDistrict.objects.filter(code=code).first()
+            if district is not None:
+                self._districts[code] = district
+        return Lookup(district=district, approximate=True, source="fsa")
 
 
 class RepresentBackend:

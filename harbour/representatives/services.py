@@ -64,8 +64,11 @@ def district_code_for_postal_code(postal_code: str) -> str:
 
 
 def fsa_table_forget() -> None:
-    """Drop this process's copy of the FSA table (after a load)."""
+    """Drop this process's copy of the FSA table and its districts (after a load)."""
+    from .lookup import OfflineFSABackend
+
     _fsa_table.clear()
+    OfflineFSABackend._districts.clear()
 
 
 def district_for_postal_code(postal_code: str) -> ElectoralDistrict | None:

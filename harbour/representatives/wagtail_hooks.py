@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import ElectoralDistrict, Representative, TargetGroup
+from .models import ElectoralDistrict, Representative, Role, TargetGroup
 
 TRACKED = [
     "honorific",
@@ -53,6 +53,16 @@ class DistrictViewSet(ModelViewSet):
     search_fields = ["name_en", "name_fr", "code"]
     search_backend_name = None
     form_fields = ["name_en", "name_fr", "province"]
+
+
+class RoleViewSet(ModelViewSet):
+    """Cabinet portfolios come from the loader; committee seats (e.g. SDIR) are entered here."""
+
+    model = Role
+    icon = "tag"
+    list_display = ["title_en", "representative", "kind", "code"]
+    list_filter = ["kind", "code"]
+    form_fields = ["representative", "kind", "code", "title_en", "title_fr", "since"]
 
 
 class TargetGroupViewSet(ModelViewSet):

@@ -79,3 +79,15 @@ def test_missing_file_is_a_clear_error():
 
     with pytest.raises(CommandError, match="does not exist"):
         call_command("load_representatives", "--mps", "/nonexistent.csv")
+
+
+def test_elections_canada_district_list_is_read(tmp_path):
+    listing = tmp_path / "districts.csv"
+    listing.write_text(
+        "FED_NUM,ED_NAMEE,ED_NAMEF\n35001,Ajax,Ajax\n24001,Abitibi—Baie-James—Nunavik—Eeyou,"
+        "Abitibi—Baie-James—Nunavik—Eeyou\n",
+        encoding="utf-8",
+    )
+    call_command("load_representatives", "--districts", str(listing))
+    assert ElectoralDistrict.objects.get(code="35001").province == "ON"
+    assert ElectoralDistrict.objects.get(code="24001").province == "QC"
