@@ -1,12 +1,16 @@
 """What a scenario receives and returns, kept apart from the harness so scenarios stay small.
 
-A scenario only knows the running server's address and the load settings; the harness owns
-the database, gunicorn and clean-up, and the report turns any `ScenarioResult` into the
-stdout table, the results files and its own section of docs/benchmarks.md.
+A scenario knows the running server's address and the load settings; the harness owns the
+database, the shared gunicorn and clean-up, and the report turns any `ScenarioResult` into
+the stdout table, the results files and its own section of docs/benchmarks.md. A scenario
+that needs the server configured otherwise starts its own with `bench.server`, from
+`server_env` (the harness's environment: database, secrets, settings) and the same worker
+settings, inside `tmp`.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -22,6 +26,14 @@ class BenchContext:
     threads: int
     connections: int
     gunicorn_workers: int
+    # gunicorn's --max-requests as the harness passes it (None: the config file's value).
+    max_requests: int | None = None
+    server_env: dict[str, str] = field(default_factory=dict, repr=False)
+    tmp: Path | None = None
+
+
+class ScenarioSkipped(Exception):
+    """The scenario cannot run here (say why); the harness goes on with the next one."""
 
 
 @dataclass(frozen=True)

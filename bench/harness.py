@@ -10,6 +10,7 @@ fixed cost); a scenario that needs another configuration can start its own with
 import argparse
 import os
 import re
+import shlex
 import shutil
 import signal
 import sys
@@ -21,8 +22,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench.context import BenchContext, Scenario
-from bench.report import cpu_busy, machine_info, text_table, update_docs, write_results
+from bench.context import BenchContext, Scenario, ScenarioSkipped
+from bench.report import (
+    code_version,
+    cpu_busy,
+    machine_info,
+    text_table,
+    update_docs,
+    write_results,
+)
 from bench.scenarios import SCENARIOS
 from bench.server import (
     ROOT,
@@ -86,6 +94,7 @@ def main(argv: list[str]) -> int:
                 seconds=args.seconds,
                 write_docs=not args.no_docs,
                 keep_max_requests=args.keep_max_requests,
+                command=f"bench/run.py {shlex.join(argv)}" if argv else "make bench",
             )
     except KeyboardInterrupt:
         print("\nInterrupted; cleaned up.", file=sys.stderr)
@@ -104,6 +113,7 @@ def _run(
     seconds: int,
     write_docs: bool,
     keep_max_requests: bool,
+    command: str,
 ) -> None:
     started_at = datetime.now(UTC)
     wrk = ensure_wrk()
@@ -152,11 +162,15 @@ def _run(
         threads=2,
         connections=16,
         gunicorn_workers=workers,
+        max_requests=max_requests,
+        server_env=env,
+        tmp=tmp,
     )
     meta: dict[str, Any] = {
         "started_utc": started_at.strftime("%Y-%m-%d %H:%M"),
-        "command": "make bench",
+        "command": command,
         "machine": machine_info(),
+        "code": code_version(ROOT),
         "wrk_version": wrk_version(wrk),
         "database": database.label,
         "settings": "harbour.settings.production",
@@ -178,7 +192,11 @@ def _run(
     stamp = started_at.strftime("%Y-%m-%dT%H%M")
     for scenario in scenarios:
         print(f"\n== {scenario.title} ==", flush=True)
-        result = scenario.run(ctx)
+        try:
+            result = scenario.run(ctx)
+        except ScenarioSkipped as skipped:
+            print(f"Skipped: {skipped}", flush=True)
+            continue
         json_path, md_path = write_results(result, meta, RESULTS_DIR, stamp)
         print(f"\n{text_table(result.columns, result.rows)}\n", flush=True)
         for note in result.notes:

@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import subprocess
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -43,12 +44,15 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
 - **gunicorn** with `deploy/gunicorn.conf.py` (sync workers), except for the bind address, the
   number of workers (`GUNICORN_WORKERS`, default 4 for 2 cores), the access log (sent to
   `/dev/null` so that writing it does not dominate a cheap request) and worker recycling: the
-  file's `max_requests = 2000` would restart every worker every second or two at the minimal
-  view's rate, measuring Python start-up instead of requests and slowing whichever URL comes
-  next, so the bench passes `--max-requests 0`. `bench/run.py --keep-max-requests` keeps it.
+  file's `max_requests` (`GUNICORN_MAX_REQUESTS`, 20,000 by default) would restart a worker
+  in the middle of a run at the minimal view's rate, measuring Python start-up instead of
+  requests and slowing whichever URL comes next, so the bench passes `--max-requests 0`.
+  `bench/run.py --keep-max-requests` keeps it.
 - **An otherwise idle machine.** Anything else running (a test suite, a browser) takes CPU from
   both sides. Each run records how busy the CPU was just before it started and warns above
-  10%.
+  10%, and each scenario notes how much CPU other processes took during its measured runs
+  (`bench/cpu.py`: all CPU time from /proc less the bench's own processes, its PostgreSQL
+  backends and Redis), calling the numbers noisy above 10%.
 - **Medians of 3 runs.** Each URL is measured 3 times for 10 s (`BENCH_SECONDS=N make bench`
   or `bench/run.py --seconds N` changes the duration) with `wrk -t2 -c16 --latency`, in
   interleaved rounds after a short unmeasured warm-up; requests/s, p50 and p99 are each the
@@ -59,6 +63,20 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   its queries and templates cost, and is more comparable across machines than requests/s.
 - **Errors** are wrk's non-2xx/3xx responses plus socket errors. Before measuring, each URL is
   checked to answer 200 with its expected content, so a redirect cannot pass as success.
+- **Signatures (writes)** need a server configured for a load generator: the `signatures`
+  scenario starts its own gunicorn (same workers and recycling) with
+  `HARBOUR_SIGN_RATE_IP=100000000/h` and `HARBOUR_SIGN_RATE_EMAIL=100/h`. Every request of wrk
+  comes from 127.0.0.1, and the production limits (20 signatures per address and 5 per e-mail
+  per hour) would turn away all but the first few: the numbers show what the application
+  does with the requests the limits let through, not how the limits behave. It sets
+  `REDIS_URL=redis://127.0.0.1:6379/15` (flushed first), as production keeps its cache and
+  rate-limit counters in Redis; if Redis does not answer it runs without and says so. wrk
+  posts through `bench/scenarios/post_load.lua` with 32 connections and a new e-mail address
+  per request, and counts the 302s itself; each thread stops sending 2 s before wrk stops, so
+  no request is in flight when wrk quits and the database can be checked exactly against
+  those counts. The checks need PostgreSQL: on another database the scenario is skipped.
+  With 32 clients always waiting, a submission's latency is about 32 ÷ submissions/s
+  (Little's law), so its p99 follows throughput: under 300 ms needs well over 100/s.
 """
 
 
@@ -110,6 +128,30 @@ def cpu_busy(seconds: float) -> float:
     return 1.0 - (idle1 - idle0) / elapsed if elapsed > 0 else 0.0
 
 
+def code_version(root: Path) -> dict[str, Any]:
+    """The commit measured, and whether the application's files differed from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "harbour", "deploy"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "uncommitted_changes": None}
+    return {"commit": commit, "uncommitted_changes": bool(changed)}  # fmt: skip
+
+
 def _version(package: str) -> str:
     try:
         return version(package)
@@ -151,6 +193,18 @@ def _machine_line(meta: dict[str, Any]) -> str:
     )
 
 
+def _code_line(meta: dict[str, Any]) -> str:
+    code = meta.get("code") or {}
+    if not code.get("commit"):
+        return ""
+    changes = (
+        " with uncommitted changes in `harbour/` or `deploy/`"
+        if code.get("uncommitted_changes")
+        else ""
+    )
+    return f"- Code: commit `{code['commit']}`{changes}\n"
+
+
 def _server_line(meta: dict[str, Any]) -> str:
     g = meta["gunicorn"]
     recycling = "off" if g["max_requests"] == 0 else "as configured"
@@ -167,6 +221,7 @@ def _body(result: ScenarioResult, meta: dict[str, Any], details: str) -> str:
         f"- Machine: {_machine_line(meta)}\n"
         f"- Other processes kept {meta['cpu_busy_before_load']:.0%} of the CPU busy just "
         "before the run\n"
+        f"{_code_line(meta)}"
         f"- Database: {meta['database']}\n"
         f"- Server: {_server_line(meta)}\n"
         f"- Load: {result.summary}\n\n"

@@ -4,15 +4,20 @@ wrk (rather than a Python client) because a Python load generator would need mor
 cores than the server it measures; ../shared/ARCHITECTURE.md found wrk suitable here.
 """
 
+import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 APT_TIMEOUT = 300
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+# A Lua script's `done` callback prints its own counters on one line after this marker, as JSON.
+SCRIPT_REPORT_MARKER = "wrk-script-report: "
 
 
 class WrkError(RuntimeError):
@@ -28,6 +33,8 @@ class WrkResult:
     duration_s: float
     non_2xx_3xx: int
     socket_errors: dict[str, int]
+    # What a Lua script (`-s`) reported from its `done` callback, if it printed a report.
+    script_report: dict[str, Any] | None = None
 
     @property
     def errors(self) -> int:
@@ -35,7 +42,10 @@ class WrkResult:
         return self.non_2xx_3xx + sum(self.socket_errors.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "errors": self.errors}
+        data = {**asdict(self), "errors": self.errors}
+        if self.script_report is None:
+            del data["script_report"]
+        return data
 
 
 def ensure_wrk() -> str:
@@ -77,9 +87,19 @@ def wrk_version(wrk: str) -> str:
 
 
 def run_wrk(
-    wrk: str, url: str, *, seconds: int, threads: int, connections: int, timeout_s: int = 10
+    wrk: str,
+    url: str,
+    *,
+    seconds: int,
+    threads: int,
+    connections: int,
+    timeout_s: int = 10,
+    script: Path | None = None,
+    script_args: Sequence[str] = (),
 ) -> WrkResult:
-    """One wrk run against `url`; requests that take over `timeout_s` count as timeouts."""
+    """One wrk run against `url`; requests that take over `timeout_s` count as timeouts.
+
+    `script` is a Lua script for wrk's `-s`, given `script_args` (after `--`)."""
     command = [
         wrk,
         f"-t{threads}",
@@ -87,8 +107,12 @@ def run_wrk(
         f"-d{seconds}s",
         f"--timeout={timeout_s}s",
         "--latency",
-        url,
     ]
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=seconds + 60, check=False
@@ -123,4 +147,18 @@ def parse_wrk(text: str) -> WrkResult:
         duration_s=float(total.group(2)) * _UNITS_MS[total.group(3)] / 1000.0,
         non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=socket_errors,
+        script_report=_script_report(text),
     )
+
+
+def _script_report(text: str) -> dict[str, Any] | None:
+    for line in text.splitlines():
+        if line.startswith(SCRIPT_REPORT_MARKER):
+            try:
+                report = json.loads(line[len(SCRIPT_REPORT_MARKER) :])
+            except json.JSONDecodeError as exc:
+                raise WrkError(f"unreadable report from the wrk script: {line}") from exc
+            if not isinstance(report, dict):
+                raise WrkError(f"unexpected report from the wrk script: {line}")
+            return report
+    return None

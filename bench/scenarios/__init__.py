@@ -3,6 +3,6 @@
 files and its own section of docs/benchmarks.md."""
 
 from bench.context import Scenario
-from bench.scenarios import pages
+from bench.scenarios import pages, signatures
 
-SCENARIOS: list[Scenario] = [pages.SCENARIO]
+SCENARIOS: list[Scenario] = [pages.SCENARIO, signatures.SCENARIO]

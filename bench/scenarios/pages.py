@@ -8,9 +8,11 @@ lands on every URL rather than on one.
 """
 
 import statistics
+import urllib.parse
 from dataclasses import dataclass
 
 from bench.context import BenchContext, Column, Scenario, ScenarioResult
+from bench.cpu import OtherCpu
 from bench.server import http_get
 from bench.wrk import WrkResult, run_wrk
 
@@ -66,6 +68,8 @@ def run(ctx: BenchContext) -> ScenarioResult:
         for target in TARGETS:
             _wrk(ctx, target, ctx.warmup_seconds)
     measured: dict[str, list[WrkResult]] = {t.path: [] for t in TARGETS}
+    other_cpu = OtherCpu(_database_name(ctx))
+    other_cpu.start()
     for round_no in range(1, ctx.runs + 1):
         for target in TARGETS:
             result = _wrk(ctx, target, ctx.seconds)
@@ -75,6 +79,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
                 f"p50 {_ms(result.p50_ms)}, p99 {_ms(result.p99_ms)}, errors {result.errors}",
                 flush=True,
             )
+    other = other_cpu.share()
     ceiling = statistics.median(r.requests_per_s for r in measured[MINIMAL.path])
     rows: list[dict[str, str]] = []
     raw_targets = []
@@ -124,9 +129,29 @@ def run(ctx: BenchContext) -> ScenarioResult:
             "“vs minimal view” is a page's median requests/s over the minimal view's.",
             "Errors: wrk's non-2xx/3xx responses plus socket errors, summed over the runs "
             "(each URL is first checked to answer 200, not a redirect).",
+            *_other_cpu_note(other),
         ],
-        raw={"targets": raw_targets, "minimal_view_median_requests_per_s": ceiling},
+        raw={
+            "targets": raw_targets,
+            "minimal_view_median_requests_per_s": ceiling,
+            "other_cpu_share": other,
+        },
     )
+
+
+def _database_name(ctx: BenchContext) -> str:
+    url = ctx.server_env.get("DATABASE_URL", "")
+    return urllib.parse.urlsplit(url).path.lstrip("/") if "://" in url else ""
+
+
+def _other_cpu_note(share: float | None) -> list[str]:
+    if share is None:
+        return []
+    warning = " The machine was not idle: the numbers are low and noisy." if share > 0.10 else ""
+    return [
+        f"Other processes took {share:.0%} of the CPU during the measured runs (all CPU time "
+        f"less this benchmark's own, its PostgreSQL's and Redis's: `bench/cpu.py`).{warning}"
+    ]
 
 
 def _wrk(ctx: BenchContext, target: Target, seconds: int) -> WrkResult:

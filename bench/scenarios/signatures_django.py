@@ -1,0 +1,204 @@
+"""The parts of the signatures scenario that run inside Django, with the project's own code
+and the bench server's settings and secrets: `manage.py shell -c "from ... import tokens;
+tokens()"` with the same environment as gunicorn. Each reads its input from and writes its
+answer to the files named by BENCH_IN and BENCH_OUT (JSON).
+
+Imported only in that process: nothing here runs when the harness imports the scenarios.
+"""
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+PETITION_SLUG = "stop-foreign-interference"
+
+
+def _input() -> Any:
+    return json.loads(Path(os.environ["BENCH_IN"]).read_text())
+
+
+def _output(data: Any) -> None:
+    Path(os.environ["BENCH_OUT"]).write_text(json.dumps(data))
+
+
+def tokens() -> None:
+    """Confirmation tokens of the given signature ids, made by the project's own function."""
+    from harbour.signons.models import Signature
+    from harbour.signons.services import confirmation_token
+
+    ids = _input()
+    signatures = Signature.objects.filter(pk__in=ids).order_by("pk")
+    _output({str(s.pk): confirmation_token(s) for s in signatures})
+
+
+def counts() -> None:
+    """The petition's count as the project computes it, and the exact count of CONFIRMED."""
+    from harbour.signons.counts import count_total
+    from harbour.signons.models import PetitionPage, Signature, SignatureState
+
+    page = PetitionPage.objects.get(slug=PETITION_SLUG)
+    _output(
+        {
+            "count_total": count_total(page=page),
+            "confirmed": Signature.objects.filter(
+                page=page, state=SignatureState.CONFIRMED
+            ).count(),
+        }
+    )
+
+
+def profile() -> None:
+    """Where the time of a submission and of a petition page view goes, in one process, one
+    request at a time (no queueing, no other load): through Django's test client with
+    production settings, CSRF enforced and the bench server's cache. N requests of each
+    with SQL and cache calls timed (and the SQL of one listed), then N more under cProfile."""
+    from django.test import Client
+
+    settings_in = _input()
+    count = int(settings_in["count"])
+    run_id = settings_in["run_id"]
+    signer = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    first = signer.get(f"/{PETITION_SLUG}/")
+    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    if first.status_code != 200 or token_match is None:
+        raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
+    token = token_match.group(1)
+
+    def sign(n: int) -> Any:
+        response = signer.post(
+            f"/{PETITION_SLUG}/sign/",
+            {
+                "csrfmiddlewaretoken": token,
+                "kind": "individual",
+                "individual-given_name": "Bench",
+                "individual-family_name": "Profile",
+                "individual-email": f"bench-{run_id}-0-{n}@example.invalid",
+                "individual-postal_code": "K1A 0A6",
+                "individual-city": "Ottawa",
+                "individual-listing": "full",
+            },
+        )
+        signer.cookies.pop("messages", None)  # as wrk: no cookie but the CSRF one
+        return response
+
+    reader = Client(HTTP_HOST="127.0.0.1")
+
+    def read(n: int) -> Any:
+        reader.cookies.clear()  # a new visitor each time, as wrk's GETs
+        return reader.get(f"/{PETITION_SLUG}/")
+
+    _output(
+        {
+            "submission": _profile_requests(sign, count),
+            "page": _profile_requests(read, count),
+        }
+    )
+
+
+def _profile_requests(send: Any, count: int) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django.db import connection
+
+    sql: dict[str, Any] = {"calls": 0, "seconds": 0.0, "listed": None}
+
+    def timed_sql(execute: Any, query: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            sql["calls"] += 1
+            sql["seconds"] += time.perf_counter() - started
+            if sql["listed"] is not None:
+                sql["listed"].append(
+                    {"kind": _sql_kind(query), "sql": " ".join(query.split())[:300]}
+                )
+
+    cache_calls = {"calls": 0, "seconds": 0.0}
+    wrapped_names = ("get", "get_many", "set", "add", "incr", "delete", "delete_many")
+    for name in wrapped_names:
+        setattr(cache, name, _timed(getattr(cache, name), cache_calls))
+
+    send(0)  # warm: first-request imports and caches are not what a spike pays
+    statuses: dict[str, int] = {}
+    sizes = 0
+    with connection.execute_wrapper(timed_sql):
+        sql["listed"] = []
+        send(1)
+        one_request = sql["listed"]
+        sql.update(calls=0, seconds=0.0, listed=None)
+        cache_calls.update(calls=0, seconds=0.0)
+        started = time.perf_counter()
+        for n in range(2, count + 2):
+            response = send(n)
+            statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
+            sizes += len(response.content)
+        wall = time.perf_counter() - started
+    for name in wrapped_names:
+        delattr(cache, name)  # the instance attribute goes; the method shows again
+
+    # Timed above without the profiler, which slows Python code several-fold.
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(count + 2, 2 * count + 2):
+        send(n)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    rows: list[dict[str, Any]] = []
+    for (filename, line, function), row in stats.stats.items():
+        _calls, ncalls, tottime, cumtime, _callers = row
+        rows.append(
+            {
+                "function": f"{_short(filename)}:{line}({function})",
+                "calls": ncalls,
+                "tottime_s": tottime,
+                "cumtime_s": cumtime,
+            }
+        )
+    return {
+        "requests": count,
+        "statuses": statuses,
+        "bytes_per_response": sizes / count,
+        "wall_ms_per_request": 1000 * wall / count,
+        "sql_per_request": sql["calls"] / count,
+        "sql_ms_per_request": 1000 * sql["seconds"] / count,
+        "cache_calls_per_request": cache_calls["calls"] / count,
+        "cache_ms_per_request": 1000 * cache_calls["seconds"] / count,
+        "sql_of_one_request": one_request,
+        "profiled_ms_per_request": 1000 * stats.total_tt / count,
+        "top_cumulative": sorted(rows, key=lambda r: r["cumtime_s"], reverse=True)[:150],
+        "top_own_time": sorted(rows, key=lambda r: r["tottime_s"], reverse=True)[:30],
+    }
+
+
+def _sql_kind(query: str) -> str:
+    """ "SELECT wagtailcore_page", "INSERT people_person", "SAVEPOINT", ..."""
+    verb = query.split(None, 1)[0].upper() if query.strip() else "?"
+    if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
+        return "SAVEPOINT/RELEASE"
+    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"([^"]+)"', query)
+    return f"{verb} {table.group(1)}" if table else verb
+
+
+def _timed(method: Any, totals: dict[str, Any]) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            totals["calls"] += 1
+            totals["seconds"] += time.perf_counter() - started
+
+    return timed
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "/harbour/", "lib/python3"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
