@@ -23,6 +23,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from harbour.core.pagecache import CachedServeMixin
+
 from .blocks import ArticleStreamBlock
 
 
@@ -102,7 +104,7 @@ class HomePagePrinciple(Orderable):
     panels = [FieldPanel("title"), FieldPanel("text")]
 
 
-class HomePage(Page):
+class HomePage(CachedServeMixin, Page):
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
     mission = RichTextField(_("mission"), blank=True, features=["bold", "italic", "link", "ul"])
     newsletter_heading = models.CharField(
@@ -128,7 +130,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedServeMixin, Page):
     """A page of prose, such as "About"."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=800)
@@ -142,7 +144,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedServeMixin, RoutablePageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=800)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -212,7 +214,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(RoutablePageMixin, Page):
+class ArticlePage(CachedServeMixin, RoutablePageMixin, Page):
     kind = models.CharField(
         _("kind"), max_length=20, choices=ArticleKind.choices, default=ArticleKind.ANNOUNCEMENT
     )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
 from harbour.core.views import too_many_requests
@@ -34,6 +35,7 @@ def like_article(request: HttpRequest, page: ArticlePage) -> HttpResponse:
         )
     token = visitor_token(request) or new_visitor_token()
     if article_like(page=page, token=token):
+        pagecache.clear(page.url)  # the count changed
         messages.success(request, _("Thank you for liking this article."))
     else:
         messages.info(request, _("You have already liked this article."))

@@ -7,6 +7,7 @@ visitors without a session, a message or a query string are served from it."""
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,14 +23,49 @@ def _key(path: str, language: str) -> str:
     return f"pagecache:{language}:{hashlib.sha256(path.encode()).hexdigest()[:32]}"
 
 
+# Visitors carrying one of these cookies see something of their own (a like) and are
+# never served from, nor stored into, the cache.
+PERSONAL_COOKIES = ("messages", "harbour_visitor")
+
+
 def is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
         and not request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.COOKIES.get("messages")
+        and not any(request.COOKIES.get(name) for name in PERSONAL_COOKIES)
         and not getattr(request, "is_preview", False)
     )
+
+
+class CachedServeMixin:
+    """For Wagtail pages: anonymous, cacheable requests render once with the CSRF
+    placeholder, are stored for `page_cache_seconds`, and are personalised per visitor.
+    Only full HTML pages (200, text/html) are stored: feeds and redirects are not."""
+
+    page_cache_seconds = 10
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cacheable = is_cacheable(request) and not request.user.is_authenticated
+        request.harbour_cache_render = cacheable  # type: ignore[attr-defined]
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        if not cacheable or response.status_code != 200:
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        html = response.content.decode()
+        if CSRF_PLACEHOLDER not in html:
+            return response
+        store(request, html, self.page_cache_seconds)
+        return personalise(request, html)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(request, "harbour_cache_render", False):
+            context["csrf_token"] = CSRF_PLACEHOLDER
+        return context
 
 
 def store(request: HttpRequest, html: str, seconds: int) -> None:
