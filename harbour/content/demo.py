@@ -3,7 +3,6 @@
 Creates what is missing and leaves existing pages alone, so editors' changes survive.
 """
 
-import datetime
 import json
 from io import BytesIO
 from typing import TextIO
@@ -16,24 +15,10 @@ from wagtail.models import Page, Site
 
 from harbour.core.roles import grant_member_authors_section
 
-from .models import ArticleKind, ArticlePage, Author, HomePage, NewsIndexPage, StandardPage
+from .demo_articles import bullet_list, heading, load_articles, paragraph
+from .models import Author, HomePage, NewsIndexPage, StandardPage
 
 SITE_NAME = "Alliance Canada Hong Kong"
-
-
-def _p(text: str) -> dict[str, object]:
-    return {"type": "paragraph", "value": f"<p>{text}</p>"}
-
-
-def _h(text: str) -> dict[str, object]:
-    return {"type": "heading", "value": {"text": text, "size": "h2"}}
-
-
-def _ul(items: list[str]) -> dict[str, object]:
-    return {
-        "type": "paragraph",
-        "value": "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>",
-    }
 
 
 def _publish(parent: Page, page: Page) -> Page:
@@ -132,7 +117,7 @@ def _about(home: HomePage) -> None:
             "by pro-democracy Hong Kongers living in Canada.",
             body=json.dumps(
                 [
-                    _p(
+                    paragraph(
                         "ACHK brings Canada's Hong Konger community groups together (local and "
                         "national organisations, youth groups and city chapters) so they can take "
                         "political action as one. Alongside that organising, we meet politicians "
@@ -140,14 +125,14 @@ def _about(home: HomePage) -> None:
                         "Our end goal is legislation in Canada that defends democracy and human "
                         "rights in Hong Kong."
                     ),
-                    _h("Our vision for the collective"),
-                    _p(
+                    heading("Our vision for the collective"),
+                    paragraph(
                         "A nation-wide Hong Konger community, inclusive of every kind of group, "
                         "equipped through toolkits, webinars and online resources to act civically "
                         "and politically wherever its members live."
                     ),
-                    _h("Four core principles"),
-                    _ul(
+                    heading("Four core principles"),
+                    bullet_list(
                         [
                             "<b>Community first</b>: by and for Hong Kongers, of every ethnicity.",
                             "<b>Solidarity</b> with marginalised communities here and abroad.",
@@ -196,173 +181,6 @@ def _author() -> Author:
     return author
 
 
-def _articles(news: NewsIndexPage, author: Author) -> None:
-    _publish(
-        news,
-        ArticlePage(
-            title="Five demands: a new alliance calls on Ottawa to act on Hong Kong",
-            slug="five-demands",
-            kind=ArticleKind.PRESS_RELEASE,
-            date=datetime.date(2020, 1, 21),
-            summary="At a press conference on 21 January 2020, ACHK, an alliance of 14 groups "
-            "from across Canada, set out five demands for Canadian politicians and officials.",
-            body=json.dumps(
-                [
-                    _p(
-                        "Alliance Canada Hong Kong, a newly formed coalition of 14 pro-democracy "
-                        "groups from different regions of Canada, presented five demands to the "
-                        "federal government at a press conference on Tuesday 21 January 2020. "
-                        "Executive Director Cherie Wong opened it wearing, then removing, the "
-                        "helmet, goggles and mask that protesters in Hong Kong use against police "
-                        "violence."
-                    ),
-                    _h("What the alliance asks of Canada"),
-                    _ul(
-                        [
-                            "Use the Justice for Victims of Corrupt Foreign Officials Act (Canada's "
-                            "Magnitsky law) against Chinese Communist Party authorities and against Hong "
-                            "Kong government and police officials responsible for abuses.",
-                            "Support people who seek asylum from persecution by the CCP.",
-                            "Counter CCP interference in Canadian media and in domestic policy.",
-                            "Stop exports of military and police technology and equipment to China.",
-                        ]
-                    ),
-                    _p(
-                        "Roughly 300,000 Canadians live in Hong Kong. The alliance argued that "
-                        "fear of economic retaliation keeps many politicians silent, and that "
-                        "trading away Canadians' safety and freedoms for economic gain is a price "
-                        "Canada should refuse to pay."
-                    ),
-                    {
-                        "type": "quote",
-                        "value": {
-                            "text": "We condemn the Canadian government's inaction on Beijing's "
-                            "human rights atrocities.",
-                            "attribution": "Cherie Wong, Executive Director, as reported by the "
-                            "Vancouver Sun",
-                        },
-                    },
-                ]
-            ),
-        ),
-    )
-    _publish(
-        news,
-        ArticlePage(
-            title="Our work over the past few weeks",
-            slug="our-work-over-the-past-few-weeks",
-            kind=ArticleKind.ANNOUNCEMENT,
-            date=datetime.date(2020, 7, 15),
-            summary="Since June, ACHK has campaigned on the National Security Law and the "
-            "extradition treaty, resettlement for Hong Kongers, Magnitsky sanctions, and "
-            "building our communities' skills.",
-            body=json.dumps(
-                [
-                    _h("The National Security Law and the extradition treaty"),
-                    _ul(
-                        [
-                            "30 June: a joint statement with 19 groups asked Ottawa to revoke Hong "
-                            "Kong's special status and end the extradition treaty.",
-                            "30 June: an e-mail campaign to ministers and MPs about the treaty and the "
-                            "new law reached about 15,000 people.",
-                            "2 July: we met senior advisors in the Prime Minister's Office.",
-                            "3 July: Canada suspended the extradition treaty and banned sensitive "
-                            "military exports to Hong Kong, meeting one of our five demands.",
-                        ]
-                    ),
-                    _h("Resettlement for Hong Kongers"),
-                    _ul(
-                        [
-                            "17 and 24 June: meetings with Global Affairs officials and the "
-                            "Parliamentary Secretary for Foreign Affairs on refugee and immigration "
-                            "options.",
-                            "26 June to 7 July: our policy brief on immigration and resettlement went "
-                            "to senior officials, to the offices of the Prime Minister and Deputy "
-                            "Prime Minister, and to every MP and Senator.",
-                            "2 July: a detailed review of the brief with the immigration department's "
-                            "policy director.",
-                        ]
-                    ),
-                    _h("Magnitsky sanctions"),
-                    _ul(
-                        [
-                            "3 to 8 July: a proposed sanctions list went to MPs and Minister "
-                            "Champagne.",
-                            "10 July: the list was made public.",
-                            "14 July: a joint letter calling for sanctions gathered nearly 100 "
-                            "signatories, including MPs of every major party and Uyghur, Tibetan, "
-                            "Chinese and Hong Konger community groups.",
-                        ]
-                    ),
-                    _h("Other campaigns and milestones"),
-                    _ul(
-                        [
-                            "7 July: members had by now met MPs of the Liberal, Conservative, Bloc, "
-                            "NDP and Green parties.",
-                            "7 July: an e-mail campaign urging the MPs of the Subcommittee on "
-                            "International Human Rights (SDIR) to reconvene reached about 33,000 "
-                            "people; on 11 July the subcommittee reconvened.",
-                            "13 July: with the Toronto Association for Democracy in China and Amnesty "
-                            "International Canada, we laid a wreath at Liu Xiaobo's Empty Chair "
-                            "Memorial in Ottawa.",
-                            "1 June to 14 July: three private skills-sharing webinars on advocacy, "
-                            "Canada's political parties and community engagement.",
-                        ]
-                    ),
-                ]
-            ),
-        ),
-    )
-    opinion = _publish(
-        news,
-        ArticlePage(
-            title="HongKong Action Group: What we accomplished in 2020",
-            slug="hongkong-action-group-2020",
-            kind=ArticleKind.OPINION,
-            date=datetime.date(2020, 12, 19),
-            summary="A look back at a hard year: rallies, statements, meetings with MPs of "
-            "every party, sanctions lists and a House of Commons petition.",
-            body=json.dumps(
-                [
-                    _p(
-                        "For Hongkongers everywhere, 2020 was a hard year. In Toronto, our action "
-                        "group worked alongside local and global groups, and with Canadian MPs, "
-                        "for human rights and fundamental freedoms. Some of what we did:"
-                    ),
-                    _ul(
-                        [
-                            "Before the pandemic, we co-hosted a rally for global sanctions against "
-                            "the Chinese regime; the United States has since published three rounds "
-                            "of sanctioned officials, and Japan and others have followed.",
-                            "We met, virtually, with MPs of several parties, and helped local teams "
-                            "meet their own MP about Canada's China policy and Huawei's 5G plans.",
-                            "We co-hosted an online panel on the anniversary of the anti-extradition "
-                            "movement.",
-                            "We published statements on the disqualification of sitting Hong Kong "
-                            "legislators and kept pressing MPs for action in Parliament.",
-                            "With Tibetan and Uyghur groups, we pushed for Canada's Magnitsky law to "
-                            "cover officials in Hong Kong and China, and helped draw up a list of "
-                            "officials who deserve sanctions.",
-                            "We wrote a template letter for Canadians with ties to Hong Kong to send "
-                            "their MP.",
-                            "We co-hosted a national press conference with the main opposition "
-                            "parties calling for a safe-haven programme; in late November, "
-                            "Immigration, Refugees and Citizenship Canada eased its rules for "
-                            "Hongkongers.",
-                            "We launched a House of Commons petition against foreign interference, "
-                            "which became a private member's motion.",
-                        ]
-                    ),
-                    _p("The struggle goes on."),
-                ]
-            ),
-        ),
-    )
-    if not opinion.authors.exists():
-        opinion.authors.add(author)
-        opinion.save_revision().publish()
-
-
 def _campaigns(home: HomePage, news: NewsIndexPage) -> None:
     if home.campaigns.exists():
         return
@@ -397,5 +215,5 @@ def load(*, stdout: TextIO) -> None:
     _about(home)
     news = _news(home)
     author = _author()
-    _articles(news, author)
+    load_articles(news, author, publish=_publish)
     _campaigns(home, news)
