@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Migrate a SQLite database under var/, load the demo data, print the admin login, then
-# serve the site and run the task worker together; Ctrl-C stops both.
+# serve the site and run the task worker together; Ctrl-C stops both. The login is printed
+# again once the worker's first burst of log lines (Wagtail's indexing) has scrolled by.
 run: install
 	mkdir -p var/mail var/media
 	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py migrate --noinput
@@ -27,6 +28,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker; e-mail goes to var/mail/. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
 	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py db_worker --queue-name default & \
+	  (sleep 12 && DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py create_admin) & \
 	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py runserver $(HOST):$(PORT); \
 	  wait
 
