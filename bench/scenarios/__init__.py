@@ -3,6 +3,6 @@
 files and its own section of docs/benchmarks.md."""
 
 from bench.context import Scenario
-from bench.scenarios import pages, signatures
+from bench.scenarios import letters, pages, signatures
 
-SCENARIOS: list[Scenario] = [pages.SCENARIO, signatures.SCENARIO]
+SCENARIOS: list[Scenario] = [pages.SCENARIO, signatures.SCENARIO, letters.SCENARIO]
