@@ -1,6 +1,7 @@
 """Letter campaign rules, shared by the views, tasks, admin and commands."""
 
 import datetime
+import smtplib
 import string
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
@@ -259,6 +260,27 @@ def _queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) -> None:
     send_delivery.enqueue(delivery.pk)
 
 
+MAX_ATTEMPTS = 5
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return getattr(error, "smtp_code", 0) >= 500
+
+
+def deliveries_retry() -> int:
+    """Queue again the deliveries a temporary failure put back (run every 15 minutes)."""
+    from .tasks import send_delivery
+
+    waiting = Delivery.objects.filter(state=DeliveryState.QUEUED, digest=False, attempts__gt=0)
+    count = 0
+    for delivery_id in waiting.values_list("pk", flat=True):
+        send_delivery.enqueue(delivery_id)
+        count += 1
+    return count
+
+
 def delivery_send(*, delivery_id: int) -> str:
     """Send one letter to one office, at most once.
 
@@ -268,7 +290,14 @@ def delivery_send(*, delivery_id: int) -> str:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("letter", "representative", "letter__person")
+            .select_related(
+                "letter",
+                "letter__person",
+                "letter__district",
+                "representative",
+                "representative__district",
+            )
+            .prefetch_related("representative__roles")
             .filter(pk=delivery_id)
             .first()
         )
@@ -288,15 +317,15 @@ def delivery_send(*, delivery_id: int) -> str:
     message = _letter_message(delivery)
     try:
         message.send()
-    except (OSError, ValueError) as error:  # smtplib errors are OSErrors
-        permanent = getattr(error, "smtp_code", 0) >= 500
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        # A permanent refusal (5xx) or too many attempts fails the delivery; anything else
+        # puts it back in the queue for `letters_retry` (the message did not leave).
+        failed = _is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS
         Delivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.FAILED if permanent else DeliveryState.QUEUED,
+            state=DeliveryState.FAILED if failed else DeliveryState.QUEUED,
             error=type(error).__name__,
         )
-        if not permanent:
-            raise  # the task fails; it can be retried
-        return "failed"
+        return "failed" if failed else "retry"
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
     public_letter_count_forget(page_id=delivery.letter.campaign_id)
     return "sent"

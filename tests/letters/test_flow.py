@@ -239,3 +239,20 @@ def test_mailto_mode_counts_the_click_and_prepares_the_letter(client, campaign):
     assert MailtoClick.objects.count() == 1
     assert client.post(campaign.url + "send/", LETTER).status_code == 302
     assert mail.outbox == []  # no letter is stored or sent in this mode
+
+
+def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(client, campaign, settings):
+    client.post(campaign.url + "send/", LETTER)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    _confirm(client, campaign)  # nothing listens on port 9: the send fails
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts) == (DeliveryState.QUEUED, 1)
+    assert delivery.error == "ConnectionRefusedError"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("letters_retry")
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENT
+    assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
+    call_command("letters_retry")
+    assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
