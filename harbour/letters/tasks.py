@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import services
+from . import sending, services
 
 
 @task()
@@ -12,9 +12,9 @@ def send_letter_confirmation(letter_id: int) -> bool:
 
 @task()
 def send_delivery(delivery_id: int) -> str:
-    return services.delivery_send(delivery_id=delivery_id)
+    return sending.delivery_send(delivery_id=delivery_id)
 
 
 @task()
 def send_supporter_copy(letter_id: int) -> bool:
-    return services.supporter_copy_send(letter_id=letter_id)
+    return sending.supporter_copy_send(letter_id=letter_id)

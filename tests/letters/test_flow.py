@@ -17,7 +17,7 @@ from harbour.letters.models import (
     MailtoClick,
 )
 from harbour.letters.selectors import campaign_reach
-from harbour.letters.services import delivery_send, digests_send
+from harbour.letters.sending import delivery_send, digests_send
 from harbour.representatives.models import Representative, TargetGroup
 
 FIXTURE = Path(__file__).parents[2] / "harbour" / "representatives" / "fixtures" / "canada"
@@ -210,7 +210,7 @@ def test_daily_cap_holds_letters_for_the_next_day(campaign):
     states = sorted(Delivery.objects.values_list("state", flat=True))
     assert states == ["deferred", "sent", "sent"]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    from harbour.letters.services import deliveries_release_deferred
+    from harbour.letters.sending import deliveries_release_deferred
 
     assert deliveries_release_deferred(today=tomorrow) == 1
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from harbour.letters.models import Delivery, DeliveryState
-from harbour.letters.services import delivery_send
+from harbour.letters.sending import delivery_send
 
 from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
 

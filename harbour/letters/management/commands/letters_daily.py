@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from harbour.letters.services import deliveries_release_deferred, digests_send
+from harbour.letters.sending import deliveries_release_deferred, digests_send
 
 
 class Command(BaseCommand):

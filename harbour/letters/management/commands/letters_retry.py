@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from harbour.letters.services import deliveries_retry
+from harbour.letters.sending import deliveries_retry
 
 
 class Command(BaseCommand):
