@@ -5,6 +5,7 @@ Everything that is started or created registers its own undo on an `ExitStack`, 
 or Ctrl-C at any step still stops gunicorn, drops the bench database and removes temp files.
 """
 
+import json
 import os
 import secrets
 import signal
@@ -17,6 +18,7 @@ import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -231,3 +233,29 @@ def log_tail(path: Path) -> str:
         return _tail(path.read_text(errors="replace"))
     except OSError:
         return "(no log)"
+
+
+def run_in_django(
+    env: dict[str, str], tmp: Path, module: str, function: str, data: Any, *, timeout: int
+) -> Any:
+    """Run `bench.scenarios.MODULE.FUNCTION()` in `manage.py shell` with `env`: it reads
+    JSON from $BENCH_IN and writes its answer as JSON to $BENCH_OUT."""
+    in_path = tmp / f"{module}-{function}-in.json"
+    out_path = tmp / f"{module}-{function}-out.json"
+    in_path.write_text(json.dumps(data))
+    code = f"from bench.scenarios.{module} import {function}; {function}()"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        cwd=ROOT,
+        env={**env, "BENCH_IN": str(in_path), "BENCH_OUT": str(out_path)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
+        raise RuntimeError(f"manage.py shell ({function}) failed:\n{output}")
+    print(f"  manage.py shell ({function}): {time.monotonic() - started:.1f} s", flush=True)
+    return json.loads(out_path.read_text())

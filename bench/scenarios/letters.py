@@ -16,7 +16,6 @@ send confirmed letters, each exactly once.
 """
 
 import email.header
-import json
 import os
 import resource
 import statistics
@@ -35,7 +34,7 @@ from typing import Any
 from bench.context import BenchContext, Column, Scenario, ScenarioResult
 from bench.cpu import OtherCpu, _processes
 from bench.report import cpu_busy
-from bench.server import ROOT, free_port, log_tail
+from bench.server import ROOT, free_port, log_tail, run_in_django
 
 LETTERS_PER_RUN = int(os.environ.get("BENCH_LETTERS", "500"))
 WORKERS = 2
@@ -418,25 +417,7 @@ def _worker_log_errors(tmp: Path, sends: list[SendRun]) -> list[str]:
 
 
 def _django(env: dict[str, str], tmp: Path, function: str, data: Any) -> Any:
-    """Run `bench.scenarios.letters_django.FUNCTION` in `manage.py shell` with `env`."""
-    in_path, out_path = tmp / f"letters-{function}-in.json", tmp / f"letters-{function}-out.json"
-    in_path.write_text(json.dumps(data))
-    code = f"from bench.scenarios.letters_django import {function}; {function}()"
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        cwd=ROOT,
-        env={**env, "BENCH_IN": str(in_path), "BENCH_OUT": str(out_path)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
-        raise RuntimeError(f"manage.py shell ({function}) failed:\n{output}")
-    print(f"  manage.py shell ({function}): {time.monotonic() - started:.1f} s", flush=True)
-    return json.loads(out_path.read_text())
+    return run_in_django(env, tmp, "letters_django", function, data, timeout=600)
 
 
 # --- report -------------------------------------------------------------------------------

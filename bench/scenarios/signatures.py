@@ -14,13 +14,10 @@ a write on this server; `/bench/ping/` is the ceiling for the page.
 """
 
 import http.client
-import json
 import random
 import re
 import secrets
 import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
 from collections import Counter
@@ -34,7 +31,7 @@ from typing import Any
 from bench.context import BenchContext, Column, Scenario, ScenarioResult, ScenarioSkipped
 from bench.cpu import OtherCpu
 from bench.report import cpu_busy
-from bench.server import ROOT, free_port, log_tail, start_gunicorn
+from bench.server import free_port, log_tail, run_in_django, start_gunicorn
 from bench.wrk import WrkResult, run_wrk
 
 PETITION = "/stop-foreign-interference/"
@@ -676,25 +673,7 @@ def _profile(env: dict[str, str], tmp: Path, session: str) -> dict[str, Any]:
 
 
 def _django(env: dict[str, str], tmp: Path, function: str, data: Any) -> Any:
-    """Run `bench.scenarios.signatures_django.FUNCTION` in `manage.py shell` with `env`."""
-    in_path, out_path = tmp / f"django-{function}-in.json", tmp / f"django-{function}-out.json"
-    in_path.write_text(json.dumps(data))
-    code = f"from bench.scenarios.signatures_django import {function}; {function}()"
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        cwd=ROOT,
-        env={**env, "BENCH_IN": str(in_path), "BENCH_OUT": str(out_path)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
-        raise RuntimeError(f"manage.py shell ({function}) failed:\n{output}")
-    print(f"  manage.py shell ({function}): {time.monotonic() - started:.1f} s", flush=True)
-    return json.loads(out_path.read_text())
+    return run_in_django(env, tmp, "signatures_django", function, data, timeout=300)
 
 
 # --- report -------------------------------------------------------------------------------
