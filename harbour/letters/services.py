@@ -35,15 +35,15 @@ def campaign_targets(
     """Whom a supporter in `district` writes to: their MP (if the campaign says so), the
     fixed targets and the members of the target groups, each once, active only."""
     chosen: dict[int, Representative] = {}
+    querysets = [campaign.fixed_targets.filter(active_to=None)]
+    querysets += [group.members() for group in campaign.target_groups.all()]
     if campaign.target_own_mp and district is not None:
-        for rep in Representative.objects.filter(
-            district=district, office=Office.MP, active_to=None
-        ):
-            chosen[rep.pk] = rep
-    for rep in campaign.fixed_targets.filter(active_to=None):
-        chosen.setdefault(rep.pk, rep)
-    for group in campaign.target_groups.all():
-        for rep in group.members():
+        querysets.insert(
+            0, Representative.objects.filter(district=district, office=Office.MP, active_to=None)
+        )
+    for queryset in querysets:
+        # The page shows each recipient's district and title: fetched with them, not per row.
+        for rep in queryset.select_related("district").prefetch_related("roles"):
             chosen.setdefault(rep.pk, rep)
     return list(chosen.values())
 

@@ -171,7 +171,9 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
 def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     form = PostalCodeForm(request.POST)
     if not form.is_valid():
-        return HttpResponseRedirect(page.url)
+        return TemplateResponse(
+            request, page.get_template(request), {**_base(page), "postal_form": form}, status=400
+        )
     district, _approx = _district(form.cleaned_data["district"], form.cleaned_data["postal_code"])
     targets = services.campaign_targets(campaign=page, district=district)
     MailtoClick.objects.create(campaign=page, district=district, recipients=len(targets))

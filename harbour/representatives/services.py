@@ -8,7 +8,7 @@ from django.db import transaction
 
 from . import loaders
 from .loaders import LoadReport, Progress
-from .models import ElectoralDistrict, PostalArea
+from .models import PostalArea
 
 
 def data_dir() -> Path:
@@ -69,9 +69,3 @@ def fsa_table_forget() -> None:
 
     _fsa_table.clear()
     OfflineFSABackend._districts.clear()
-
-
-def district_for_postal_code(postal_code: str) -> ElectoralDistrict | None:
-    """The district the offline FSA table names for a normalised postal code, if any."""
-    area = PostalArea.objects.select_related("district").filter(fsa=postal_code[:3]).first()
-    return area.district if area else None

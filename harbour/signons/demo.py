@@ -162,7 +162,7 @@ def _petition(home: HomePage) -> None:
     now = timezone.now()
     people, signatures = [], []
     from harbour.representatives.models import PostalArea
-    from harbour.representatives.services import district_for_postal_code
+    from harbour.representatives.services import district_code_for_postal_code
 
     # Postal areas the FSA table knows, so the by-district table has something to show.
     areas = list(PostalArea.objects.values_list("fsa", flat=True).order_by("fsa"))
@@ -197,7 +197,7 @@ def _petition(home: HomePage) -> None:
                 city=person.city,
                 province=person.province,
                 fsa=person.postal_code[:3],
-                district_code=getattr(district_for_postal_code(person.postal_code), "code", ""),
+                district_code=district_code_for_postal_code(person.postal_code),
                 listing=rng.choice([Listing.FULL_NAME, Listing.INITIALS_CITY, Listing.HIDDEN]),
                 confirmed_at=when,
             )

@@ -8,8 +8,3 @@ from . import services
 @task()
 def send_signature_confirmation(signature_id: int) -> bool:
     return services.signature_confirmation_send(signature_id=signature_id)
-
-
-@task()
-def purge_expired_signatures() -> int:
-    return services.signatures_purge_expired()

@@ -256,3 +256,33 @@ def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(client, campaig
     assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
     call_command("letters_retry")
     assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
+
+
+def test_mailto_with_a_bad_postal_code_is_a_400_with_the_reason(client, campaign):
+    campaign.delivery = "mailto"
+    campaign.save_revision().publish()
+    response = client.post(campaign.url + "send/", {"mode": "mailto", "postal_code": "nope"})
+    assert response.status_code == 400
+    assert "Enter a Canadian postal code" in response.content.decode()
+    assert MailtoClick.objects.count() == 0
+
+
+def test_the_recipients_page_does_not_query_per_recipient(client, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.post(campaign.url + "write/", {"postal_code": "L1S 2A3"})
+        assert page.status_code == 200
+        return len(captured.captured_queries)
+
+    queries()  # warms the in-process FSA table and site caches
+    one_recipient = queries()
+    campaign.fixed_targets.add(*Representative.objects.all())  # six recipients now
+    campaign.save_revision().publish()
+    assert (
+        b"Anita Anand" in client.post(campaign.url + "write/", {"postal_code": "L1S 2A3"}).content
+    )
+    six = queries()
+    assert six - one_recipient <= 2  # the fixed-targets query and its roles, once
