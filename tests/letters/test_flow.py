@@ -286,3 +286,21 @@ def test_the_recipients_page_does_not_query_per_recipient(client, campaign):
     )
     six = queries()
     assert six - one_recipient <= 2  # the fixed-targets query and its roles, once
+
+
+@pytest.mark.parametrize("token", ["garbage", "A" * 400, "bW9vOm5vcGU"])
+def test_tampered_confirmation_links_are_a_400(client, campaign, token):
+    response = client.get(f"{campaign.url}confirm/{token}/")
+    assert response.status_code == 400
+    assert "does not work" in response.content.decode()
+
+
+def test_an_expired_confirmation_link_sends_nothing(client, campaign):
+    import time_machine
+
+    client.post(campaign.url + "send/", LETTER)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        response = _confirm(client, campaign)
+    assert response.status_code == 400
+    assert "The link has expired." in response.content.decode()
+    assert Delivery.objects.count() == 0
