@@ -669,7 +669,12 @@ def _confirm_sample(
 
 def _profile(env: dict[str, str], tmp: Path, session: str) -> dict[str, Any]:
     print(f"  in-process profile of {PROFILE_SUBMISSIONS} + {PROFILE_SUBMISSIONS} submissions")
-    return _django(env, tmp, "profile", {"count": PROFILE_SUBMISSIONS, "run_id": f"{session}p"})
+    return _django(
+        env,
+        tmp,
+        "profile",
+        {"count": PROFILE_SUBMISSIONS, "run_id": f"{session}p", "sign_path": SIGN},
+    )
 
 
 def _django(env: dict[str, str], tmp: Path, function: str, data: Any) -> Any:

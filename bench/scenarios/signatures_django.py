@@ -63,6 +63,7 @@ def profile() -> None:
     settings_in = _input()
     count = int(settings_in["count"])
     run_id = settings_in["run_id"]
+    sign_path = settings_in["sign_path"]  # where the page's form posts, as the load does
     signer = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
     first = signer.get(f"/{PETITION_SLUG}/")
     token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
@@ -72,7 +73,7 @@ def profile() -> None:
 
     def sign(n: int) -> Any:
         response = signer.post(
-            f"/{PETITION_SLUG}/sign/",
+            sign_path,
             {
                 "csrfmiddlewaretoken": token,
                 "kind": "individual",

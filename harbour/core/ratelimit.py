@@ -3,6 +3,7 @@ counts together). Keys are keyed hashes, never raw addresses or e-mails."""
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
@@ -26,10 +27,35 @@ class Rate:
 
 def hit(scope: str, identity: str, rate: Rate | str) -> bool:
     """Count one hit of `identity` in `scope`; True while it is within the rate."""
-    if isinstance(rate, str):
-        rate = Rate.parse(rate)
-    window = int(time.time() // rate.period)
-    key = f"rl:{scope}:{keyed_hash(identity, purpose='ratelimit')}:{window}"
+    return hits((scope, identity, rate))
+
+
+def hits(*checks: tuple[str, str, Rate | str]) -> bool:
+    """Count one hit in each (scope, identity, rate); True if every one is within its rate.
+
+    Every counter is incremented, even when an earlier one is already over. On Redis all of
+    them take one round trip (a MULTI of SET NX EX and INCR per counter); on other caches,
+    add() then incr() per counter."""
+    windows = []
+    for scope, identity, rate in checks:
+        parsed = Rate.parse(rate) if isinstance(rate, str) else rate
+        window = int(time.time() // parsed.period)
+        key = f"rl:{scope}:{keyed_hash(identity, purpose='ratelimit')}:{window}"
+        windows.append((key, parsed))
+    client = _redis_client()
+    if client is None:
+        return all([_hit_cache(key, rate) for key, rate in windows])
+    pipeline = client.pipeline(transaction=True)
+    for key, rate in windows:
+        full_key = cache.make_key(key)
+        pipeline.set(full_key, 0, ex=rate.period + 1, nx=True)
+        pipeline.incr(full_key)
+    answers = pipeline.execute()
+    counts = answers[1::2]
+    return all(count <= rate.limit for count, (_key, rate) in zip(counts, windows, strict=True))
+
+
+def _hit_cache(key: str, rate: Rate) -> bool:
     # add() is atomic on Redis and locmem: it creates the counter only once per window.
     if cache.add(key, 1, timeout=rate.period + 1):
         return True
@@ -39,3 +65,12 @@ def hit(scope: str, identity: str, rate: Rate | str) -> bool:
         cache.add(key, 1, timeout=rate.period + 1)
         return True
     return count <= rate.limit
+
+
+def _redis_client() -> Any:
+    """The raw Redis client behind django-redis's cache, or None for another cache."""
+    client = getattr(cache, "client", None)
+    get_client = getattr(client, "get_client", None)
+    if get_client is None or not type(cache).__module__.startswith("django_redis"):
+        return None
+    return get_client(write=True)

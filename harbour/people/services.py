@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from harbour.core.audit import audit_record
@@ -17,7 +17,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-@transaction.atomic
 def person_get_or_create(
     *,
     email: str,
@@ -29,7 +28,10 @@ def person_get_or_create(
     language: str = "",
 ) -> tuple[Person, bool]:
     """The supporter with this e-mail, and whether it is new; new details fill blanks of an
-    existing record but never overwrite."""
+    existing record but never overwrite.
+
+    A new address (the common case, and the whole of a petition spike) costs one statement
+    and no savepoint; an existing one is then read and locked."""
     details = {
         "given_name": given_name,
         "family_name": family_name,
@@ -38,16 +40,43 @@ def person_get_or_create(
         "province": province,
         "language": language,
     }
-    person, created = Person.objects.get_or_create(email=normalise_email(email), defaults=details)
-    if created:
+    email = normalise_email(email)
+    now = timezone.now()
+    pk = _person_insert_if_new(email=email, details=details, now=now)
+    if pk is not None:
+        person = Person(pk=pk, email=email, created_at=now, updated_at=now, **details)
+        person._state.adding = False
+        person._state.db = connection.alias
         return person, True
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    changed = [f for f, v in details.items() if v and not getattr(person, f)]
-    for field in changed:
-        setattr(person, field, details[field])
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(email=email)
+        changed = [f for f, v in details.items() if v and not getattr(person, f)]
+        for field in changed:
+            setattr(person, field, details[field])
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
     return person, False
+
+
+def _person_insert_if_new(*, email: str, details: dict[str, str], now: Any) -> int | None:
+    """INSERT ... ON CONFLICT (email) DO NOTHING RETURNING id: the new row's id, or None if
+    the address is already there (or is being inserted by a transaction that then commits:
+    PostgreSQL waits for it). PostgreSQL and SQLite 3.35+ both take this statement; unlike
+    get_or_create it needs no savepoint, as a conflict raises nothing."""
+    columns = ["email", *details, "created_at", "updated_at"]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    values = [email, *details.values(), stamp, stamp]
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names are formatted in; values are parameters.
+    sql = (
+        f"INSERT INTO {quote(Person._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(values))}) "
+        f"ON CONFLICT ({quote('email')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def consent_record(

@@ -85,10 +85,16 @@ def signature_create(
             province=details.get("province", ""),
             language=language,
         )
-        # A new person cannot have signed yet: one query saved on the hot path.
-        existing = (
-            None if new_person else Signature.objects.filter(page=page, person=person).first()
-        )
+        fields = _signature_fields(kind, details)
+        if new_person:
+            # A person inserted by this transaction cannot have signed yet, and no other
+            # transaction can see it: no lookup and no savepoint on the hot path.
+            signature = Signature.objects.create(
+                page=page, person=person, kind=kind, ip_hash=ip_hash, **fields
+            )
+            _enqueue_confirmation(signature)
+            return SignOutcome(signature=signature, created=True)
+        existing = Signature.objects.filter(page=page, person=person).first()
         if existing is None:
             try:
                 with transaction.atomic():
@@ -97,7 +103,7 @@ def signature_create(
                         person=person,
                         kind=kind,
                         ip_hash=ip_hash,
-                        **_signature_fields(kind, details),
+                        **fields,
                     )
             except IntegrityError:  # the same person, at the same moment, in another request
                 existing = Signature.objects.get(page=page, person=person)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hit
+from harbour.core.ratelimit import hit, hits
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
@@ -81,16 +81,20 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     if kind not in page.accepted_kinds():
         messages.error(request, _("Choose how you are signing: the form was incomplete."))
         return _render(request, page, status=400)
-    if not hit("sign-ip", ip_hash(request), settings.HARBOUR_SIGN_RATE_IP):
-        return _too_many(request)
+    address = ip_hash(request)
+    per_ip = ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
     form = FORMS[kind](request.POST)
-    if form.is_bot():
-        # Look like success so the bot learns nothing; store nothing.
-        return HttpResponseRedirect(page.url + "thanks/")
-    if not form.is_valid():
+    if form.is_bot() or not form.is_valid():
+        # Every attempt counts against the network's limit, valid or not.
+        if not hit(*per_ip):
+            return _too_many(request)
+        if form.is_bot():
+            # Look like success so the bot learns nothing; store nothing.
+            return HttpResponseRedirect(page.url + "thanks/")
         return _render(request, page, status=400, **{kind: form})
     email = normalise_email(form.cleaned_data["email"])
-    if not hit("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL):
+    # Both limits in one round trip to the cache.
+    if not hits(per_ip, ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL)):
         return _too_many(request)
     try:
         outcome = services.signature_create(
@@ -98,7 +102,7 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
             kind=kind,
             email=email,
             details=form.cleaned_data,
-            ip_hash=ip_hash(request),
+            ip_hash=address,
             language=get_language() or "",
         )
     except services.SignOnError as error:

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from harbour.core.privacy import client_ip, ip_hash, keyed_hash
-from harbour.core.ratelimit import Rate, hit
+from harbour.core.ratelimit import Rate, hit, hits
 from harbour.core.sanitise import clean_html, strip_html
 
 
@@ -20,6 +20,49 @@ def test_hit_allows_up_to_the_limit_per_identity_and_scope():
     assert [hit("test", "a", "3/m") for _ in range(4)] == [True, True, True, False]
     assert hit("test", "b", "3/m") is True
     assert hit("other", "a", "3/m") is True
+
+
+def test_hits_counts_every_limit_and_answers_false_when_any_is_over():
+    ip, email = ("sign-ip", "net", "3/m"), ("sign-email", "a@ex.org", "1/m")
+    assert hits(ip, email) is True
+    assert hits(ip, email) is False  # the address is over, the network not yet
+    assert hits(ip, ("sign-email", "b@ex.org", "1/m")) is True
+    assert hits(ip, ("sign-email", "c@ex.org", "1/m")) is False  # now the network is over
+    assert hit("sign-ip", "another-net", "3/m") is True
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_cache():
+    """The production cache backend (django-redis) on a database of its own, flushed."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_TEST_URL}
+    with override_settings(CACHES={"default": backend}):
+        from django.core.cache import cache
+
+        yield cache
+        cache.clear()
+
+
+def test_on_redis_limits_count_in_one_round_trip_and_expire_with_their_window(redis_cache):
+    import redis
+
+    ip, email = ("sign-ip", "net", "2/m"), ("sign-email", "a@ex.org", "5/m")
+    assert [hits(ip, email) for _ in range(3)] == [True, True, False]
+    raw = redis.Redis.from_url(REDIS_TEST_URL)
+    keys = raw.keys("*rl:*")
+    assert len(keys) == 2
+    assert sorted(int(raw.get(key)) for key in keys) == [3, 3]
+    assert all(0 < raw.ttl(key) <= 61 for key in keys)  # no counter lives forever
+    assert not any(b"net" in key or b"a@ex.org" in key for key in keys)  # keyed hashes only
+    assert hit("sign-email", "a@ex.org", "5/m") is True  # the same counter, read by hit()
+    assert hit("sign-email", "a@ex.org", "4/m") is False
 
 
 def test_ip_hash_is_keyed_and_never_the_address():

@@ -59,6 +59,30 @@ def test_a_different_address_is_a_different_supporter():
     assert Person.objects.count() == 2
 
 
+def test_a_new_supporter_is_returned_as_stored_and_can_be_saved_again():
+    person, created = person_get_or_create(
+        email=" New@Example.org",
+        given_name="Ann",
+        family_name="Lee",
+        postal_code="K1A 0A6",
+        city="Ottawa",
+        province="ON",
+        language="fr",
+    )
+
+    stored = Person.objects.get()
+    assert created is True
+    assert person.pk == stored.pk
+    for field in ("email", "given_name", "family_name", "postal_code", "city", "province"):
+        assert getattr(person, field) == getattr(stored, field)
+    assert (stored.email, stored.language, stored.erased_at) == ("new@example.org", "fr", None)
+    assert stored.created_at == person.created_at
+    assert stored.created_at is not None
+    person.city = "Gatineau"
+    person.save()  # an update of the same row, not a second supporter
+    assert list(Person.objects.values_list("city", flat=True)) == ["Gatineau"]
+
+
 def test_new_details_fill_blanks_but_never_overwrite():
     person_get_or_create(email="ann@example.org", given_name="Ann", city="Ottawa")
 
