@@ -1,13 +1,17 @@
 """Sending letters: one delivery at a time at most once, digests, retries, held letters."""
 
+import contextlib
 import datetime
+import logging
 import smtplib
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -16,6 +20,8 @@ from .selectors import public_letter_count_forget
 from .services import delivery_queue_or_defer, letter_render
 
 MAX_ATTEMPTS = 5
+
+logger = logging.getLogger(__name__)
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -36,43 +42,93 @@ def deliveries_retry() -> int:
     return count
 
 
-def delivery_send(*, delivery_id: int) -> str:
-    """Send one letter to one office, at most once.
+def _deliveries_for_sending() -> QuerySet[Delivery]:
+    """Deliveries with everything their message needs, in one query (and one for roles)."""
+    return Delivery.objects.select_related(
+        "letter",
+        "letter__person",
+        "letter__district",
+        "representative",
+        "representative__district",
+    ).prefetch_related("representative__roles")
 
-    The message id is recorded (committed) before the SMTP call. A retry that finds a
-    delivery already `sending` cannot know whether the message left before the worker
-    died, so it does not send again: it marks the delivery sent-unconfirmed for review."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related(
-                "letter",
-                "letter__person",
-                "letter__district",
-                "representative",
-                "representative__district",
-            )
-            .prefetch_related("representative__roles")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.state in (DeliveryState.SENT, DeliveryState.FAILED):
-            return delivery.state if delivery else "missing"
-        if delivery.state == DeliveryState.SENDING:
-            delivery.state = DeliveryState.SENT
-            delivery.error = "Worker stopped during sending; not sent again."
-            delivery.sent_at = delivery.sent_at or timezone.now()
-            delivery.save(update_fields=["state", "error", "sent_at"])
-            return "reconciled"
-        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "harbour.invalid"
-        delivery.message_id = make_msgid(domain=domain)
-        delivery.state = DeliveryState.SENDING
-        delivery.attempts += 1
-        delivery.save(update_fields=["message_id", "state", "attempts"])
-    message = _letter_message(delivery)
+
+def letter_send(*, letter_id: int) -> dict[str, int]:
+    """Send a confirmed letter: each of its queued deliveries at most once, then the copy
+    to the supporter, all over one SMTP connection. Deliveries held back (daily cap,
+    digest) stay for `letters_daily`. Answers how many deliveries ended each way."""
+    deliveries = list(_deliveries_for_sending().filter(letter_id=letter_id).order_by("pk"))
+    outcomes: dict[str, int] = {}
+    connection = get_connection()
     try:
+        for delivery in deliveries:
+            if delivery.digest or delivery.state not in (
+                DeliveryState.QUEUED,
+                DeliveryState.SENDING,
+            ):
+                continue
+            outcome = _delivery_send(delivery, connection)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        letter = (
+            deliveries[0].letter
+            if deliveries
+            else Letter.objects.select_related("person").filter(pk=letter_id).first()
+        )
+        if letter is not None:
+            copied = _supporter_copy_send(letter, deliveries, connection)
+            outcomes["copy"] = int(copied)
+    finally:
+        _close_quietly(connection)
+    if outcomes.get("sent"):
+        public_letter_count_forget(page_id=deliveries[0].letter.campaign_id)
+    return outcomes
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Send one letter to one office, at most once (a retry, or a letter held back and
+    released)."""
+    delivery = _deliveries_for_sending().filter(pk=delivery_id).first()
+    if delivery is None:
+        return "missing"
+    connection = get_connection()
+    try:
+        outcome = _delivery_send(delivery, connection)
+    finally:
+        _close_quietly(connection)
+    if outcome == "sent":
+        public_letter_count_forget(page_id=delivery.letter.campaign_id)
+    return outcome
+
+
+def _delivery_send(delivery: Delivery, connection: BaseEmailBackend) -> str:
+    """The message id is recorded (committed) before the SMTP call, by one conditional
+    UPDATE that only one worker can win. A delivery already `sending` may have left before
+    a worker died: it is not sent again but marked sent-unconfirmed for review."""
+    if delivery.state in (DeliveryState.SENT, DeliveryState.FAILED):
+        return str(delivery.state)
+    if delivery.state == DeliveryState.SENDING:
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT,
+            error="Worker stopped during sending; not sent again.",
+            sent_at=Coalesce("sent_at", Value(timezone.now())),
+        )
+        return "reconciled"
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "harbour.invalid"
+    message_id = make_msgid(domain=domain)
+    claimed = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
+        message_id=message_id, state=DeliveryState.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:  # another worker has it, or it is no longer queued
+        return "skipped"
+    delivery.message_id = message_id
+    delivery.attempts += 1
+    message = _letter_message(delivery)
+    message.connection = connection
+    try:
+        connection.open()  # no-op when already open
         message.send()
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        _close_quietly(connection)  # the next message starts on a fresh connection
         # A permanent refusal (5xx) or too many attempts fails the delivery; anything else
         # puts it back in the queue for `letters_retry` (the message did not leave).
         failed = _is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS
@@ -82,8 +138,14 @@ def delivery_send(*, delivery_id: int) -> str:
         )
         return "failed" if failed else "retry"
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
-    public_letter_count_forget(page_id=delivery.letter.campaign_id)
     return "sent"
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    # A connection that already broke cannot say goodbye; Django's SMTP backend forgets
+    # it whatever happens.
+    with contextlib.suppress(OSError, ValueError):
+        connection.close()
 
 
 def _from_header(name: str) -> str:
@@ -124,18 +186,33 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
     )
 
 
-def supporter_copy_send(*, letter_id: int) -> bool:
-    letter = Letter.objects.select_related("person").filter(pk=letter_id).first()
-    if letter is None or not letter.person or not letter.person.email:
+def _supporter_copy_send(
+    letter: Letter, deliveries: list[Delivery], connection: BaseEmailBackend
+) -> bool:
+    """The supporter's copy, naming every recipient (held-back ones too). A failure is
+    logged (without the address) and not retried: the letters themselves have gone."""
+    person = letter.person
+    if person is None or not person.email:
         return False
-    recipients = [str(d.representative) for d in letter.deliveries.select_related("representative")]
+    recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
-    EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[letter.person.email]).send()
+    message = EmailMessage(
+        subject=f"Copy: {letter.subject}", body=body, to=[person.email], connection=connection
+    )
+    try:
+        connection.open()
+        message.send()
+    except (OSError, ValueError) as error:
+        _close_quietly(connection)
+        logger.warning("Copy of letter %s not sent: %s", letter.pk, type(error).__name__)
+        return False
     return True
 
 
 def deliveries_release_deferred(*, today: datetime.date | None = None) -> int:
     """Queue deferred deliveries whose day has come (run daily)."""
+    from .tasks import send_delivery
+
     today = today or timezone.localdate()
     released = 0
     for delivery in Delivery.objects.filter(
@@ -143,7 +220,8 @@ def deliveries_release_deferred(*, today: datetime.date | None = None) -> int:
     ).select_related("letter"):
         delivery.state = DeliveryState.QUEUED
         delivery.save(update_fields=["state"])
-        delivery_queue_or_defer(delivery, delivery.letter.campaign.specific)
+        if delivery_queue_or_defer(delivery, delivery.letter.campaign.specific):
+            send_delivery.enqueue(delivery.pk)
         released += 1
     return released
 

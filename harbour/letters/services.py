@@ -210,9 +210,10 @@ def letter_confirm(*, token: str) -> Letter:
         campaign = letter.campaign.specific
         for rep in campaign_targets(campaign=campaign, district=letter.district):
             _delivery_create(letter, rep, campaign)
-        from .tasks import send_supporter_copy
+        from .tasks import send_letter
 
-        send_supporter_copy.enqueue(letter.pk)
+        # One task sends the letter's deliveries that may go now and the supporter's copy.
+        send_letter.enqueue(letter.pk)
     return letter
 
 
@@ -225,7 +226,7 @@ def _delivery_create(letter: Letter, rep: Representative, campaign: LetterCampai
     except IntegrityError:
         return
     if not campaign.daily_digest:
-        delivery_queue_or_defer(delivery, campaign)
+        delivery_queue_or_defer(delivery, campaign)  # send_letter sends it if it may go
 
 
 def _sent_today(rep_id: int, campaign_id: int, today: datetime.date) -> int:
@@ -243,15 +244,14 @@ def _sent_today(rep_id: int, campaign_id: int, today: datetime.date) -> int:
     )
 
 
-def delivery_queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) -> None:
-    """Queue the send, unless the office already had its daily share from this campaign."""
-    from .tasks import send_delivery
-
+def delivery_queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) -> bool:
+    """True if the delivery may go now; False if the office already had its daily share
+    from this campaign, and the delivery is deferred to tomorrow. The caller queues it."""
     today = timezone.localdate()
     cap = campaign.daily_cap_per_target
     if cap and _sent_today(delivery.representative_id, campaign.pk, today) > cap:
         delivery.state = DeliveryState.DEFERRED
         delivery.not_before = today + datetime.timedelta(days=1)
         delivery.save(update_fields=["state", "not_before"])
-        return
-    send_delivery.enqueue(delivery.pk)
+        return False
+    return True

@@ -11,10 +11,10 @@ def send_letter_confirmation(letter_id: int) -> bool:
 
 
 @task()
-def send_delivery(delivery_id: int) -> str:
-    return sending.delivery_send(delivery_id=delivery_id)
+def send_letter(letter_id: int) -> dict[str, int]:
+    return sending.letter_send(letter_id=letter_id)
 
 
 @task()
-def send_supporter_copy(letter_id: int) -> bool:
-    return sending.supporter_copy_send(letter_id=letter_id)
+def send_delivery(delivery_id: int) -> str:
+    return sending.delivery_send(delivery_id=delivery_id)

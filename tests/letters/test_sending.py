@@ -1,0 +1,149 @@
+"""A confirmed letter leaves as one task: every recipient's message and the supporter's copy
+over one SMTP connection, into a real SMTP server on loopback (aiosmtpd)."""
+
+import socket
+import threading
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django_tasks_db.models import DBTaskResult
+
+from harbour.letters.models import Delivery, DeliveryState, Letter
+from harbour.letters.sending import delivery_send
+from harbour.letters.services import confirmation_token
+from harbour.representatives.models import Representative, TargetGroup
+
+from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+class Sink:
+    """Records each message with the SMTP session (connection) that carried it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.received: list[tuple[int, list[str], object]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.refuse:
+            return "450 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        with self.lock:
+            self.received.append(
+                (
+                    id(session),
+                    list(envelope.rcpt_tos),
+                    message_from_bytes(envelope.content, policy=default),
+                )
+            )
+        return "250 Message accepted"
+
+    def sessions(self) -> set[int]:
+        return {session for session, _, _ in self.received}
+
+    def to(self, address: str) -> list[object]:
+        return [m for _, rcpt, m in self.received if rcpt == [address]]
+
+
+@pytest.fixture
+def sink(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Sink()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, server_hostname="sink.invalid"
+    )
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def _use_sink(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
+@pytest.fixture
+def three_recipients(campaign):  # noqa: F811
+    ministers = TargetGroup.objects.create(name="All ministers", kind="ministers")
+    campaign.target_groups.add(ministers)
+    campaign.fixed_targets.add(Representative.objects.get(last_name="Anand"))
+    campaign.save_revision().publish()
+    return campaign
+
+
+def test_a_letter_to_three_offices_and_its_copy_go_over_one_connection(
+    client, three_recipients, sink, settings
+):
+    handler, port = sink
+    client.post(three_recipients.url + "send/", LETTER)  # the confirmation: locmem outbox
+    _use_sink(settings, port)
+    _confirm(client, three_recipients)
+
+    offices = sorted(r for _, rcpts, _ in handler.received for r in rcpts if "parl.gc.ca" in r)
+    assert len(offices) == 3 and len(set(offices)) == 3
+    assert len(handler.to("mimi@example.org")) == 1  # the copy
+    assert len(handler.received) == 4
+    assert len(handler.sessions()) == 1  # one connection for the letter and its copy
+    for delivery in Delivery.objects.select_related("representative"):
+        assert delivery.state == DeliveryState.SENT
+        [received] = handler.to(delivery.representative.email)
+        assert received["Message-ID"] == delivery.message_id
+        assert received["Reply-To"] == "mimi@example.org"
+    copy = handler.to("mimi@example.org")[0]
+    assert copy["Subject"] == "Copy: Please act on Hong Kong"
+    for office in Representative.objects.filter(deliveries__isnull=False):
+        assert str(office) in copy.get_content()
+
+
+def test_one_office_refusing_for_now_does_not_hold_up_the_others(
+    client, three_recipients, sink, settings
+):
+    handler, port = sink
+    anand = Representative.objects.get(last_name="Anand")
+    handler.refuse.add(anand.email)
+    client.post(three_recipients.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm(client, three_recipients)
+
+    refused = Delivery.objects.get(representative=anand)
+    assert (refused.state, refused.attempts, refused.error) == (
+        DeliveryState.QUEUED,
+        1,
+        "SMTPRecipientsRefused",
+    )
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
+    assert len(handler.to("mimi@example.org")) == 1  # the copy still went
+    handler.refuse.clear()
+    assert delivery_send(delivery_id=refused.pk) == "sent"  # what letters_retry queues
+    assert len(handler.to(anand.email)) == 1
+    assert delivery_send(delivery_id=refused.pk) == "sent"  # and never twice
+    assert len(handler.to(anand.email)) == 1
+
+
+def test_confirming_queues_one_task_per_letter(client, three_recipients, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    client.post(three_recipients.url + "send/", LETTER)
+    DBTaskResult.objects.all().delete()  # the confirmation e-mail's task
+    mail.outbox.clear()
+    token = confirmation_token(Letter.objects.get())
+    assert client.get(f"{three_recipients.url}confirm/{token}/").status_code == 200
+
+    tasks = list(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
+    letter_id = Letter.objects.get().pk
+    assert tasks == [("harbour.letters.tasks.send_letter", {"args": [letter_id], "kwargs": {}})]
+    assert Delivery.objects.filter(state=DeliveryState.QUEUED).count() == 3
+    assert mail.outbox == []  # nothing leaves until a worker runs the task
