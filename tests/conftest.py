@@ -24,6 +24,16 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_mail_connection():
+    """A worker's kept SMTP connection (core.mailconnection) never outlives its test."""
+    from harbour.core.mailconnection import connection_discard
+
+    connection_discard()
+    yield
+    connection_discard()
+
+
 @pytest.fixture
 def home(db) -> HomePage:
     """The Wagtail site as a coalition has it: a home page at the root of the default site."""

@@ -611,8 +611,9 @@ def _checks_note(
         "`sent` in one attempt with a distinct Message-ID, that Message-ID received once, "
         "addressed to that representative only; no message to a representative without its "
         "Delivery; one copy per supporter in the drain and one confirmation e-mail per "
-        "supporter before it; one task per delivery and per letter, each claimed once and "
-        "SUCCESSFUL; nothing left READY, RUNNING or FAILED; no Message-ID twice in the sink. "
+        "supporter before it; one `send_letter` task per letter, claimed once and "
+        "SUCCESSFUL with every delivery sent and the copy, no retry task; nothing left "
+        "READY, RUNNING or FAILED; no Message-ID twice in the sink. "
     )
     if not failed:
         return head + f"All {len(checked['checks'])} checks passed."
@@ -697,8 +698,9 @@ def _prepare_note(sends: list[SendRun]) -> str:
         "queued are sent into the sink by django_tasks_db's worker loop inside that same "
         "process (counted and checked above, not in the clock), then each letter is confirmed "
         f"with `letter_confirm(token=confirmation_token(letter))` ({confirm:.1f} ms each), "
-        "which queues one `send_delivery` per recipient and one `send_supporter_copy`: the "
-        "queue the workers drain holds exactly those. The campaign was found with "
+        "which queues one `send_letter` task per letter (its deliveries and the supporter's "
+        "copy, over one SMTP connection): the queue the workers drain holds exactly those. "
+        "The campaign was found with "
         f"{before} and set to target_own_mp=True, daily_digest=False, daily_cap_per_target=0, "
         "delivery=send (an update of its row, no revision)."
     )
@@ -736,16 +738,21 @@ PROFILE_PARTS = [
         ],
         False,
     ),
-    ("delivery", "`delivery_send`", [r"letters/services\.py:\d+\(delivery_send\)$"], False),
+    (
+        "delivery",
+        "sending to representatives (`_delivery_send`)",
+        [r"letters/sending\.py:\d+\(_delivery_send\)$"],
+        False,
+    ),
     (
         "copy",
-        "`supporter_copy_send`",
-        [r"letters/services\.py:\d+\(supporter_copy_send\)$"],
+        "the supporter's copy (`_supporter_copy_send`)",
+        [r"letters/sending\.py:\d+\(_supporter_copy_send\)$"],
         False,
     ),
     (
         "smtp",
-        "SMTP for both (connect, EHLO, MAIL, RCPT, DATA, QUIT)",
+        "SMTP (connect, EHLO, MAIL, RCPT, DATA, QUIT)",
         [r"django/core/mail/backends/smtp\.py:\d+\(send_messages\)$"],
         False,
     ),
@@ -823,16 +830,15 @@ def _suggestions(profile: dict[str, Any], sends: list[SendRun], startup: Drain) 
         )
     if shares["smtp"] >= 0.10:
         found.append(
-            f"SMTP is {shares['smtp']:.0%} of the time and each message opens its own "
-            "connection (connect, EHLO and QUIT: three round trips more than the message "
-            "needs): keep a connection open per worker, or send a letter's deliveries and "
-            "its copy in one task over one connection"
+            f"SMTP is {shares['smtp']:.0%} of the time and each letter opens its own "
+            "connection (connect, EHLO and QUIT) for its messages: a connection kept open "
+            "per worker would save those round trips"
         )
     if shares["queue"] >= 0.10:
         found.append(
             "the queue costs a SELECT … FOR UPDATE SKIP LOCKED, a claim and a mark-done, "
-            f"each with its commit, per message ({shares['queue']:.0%} of the time): one task "
-            "per letter (or per batch of deliveries) would share that cost"
+            f"each with its commit, per letter ({shares['queue']:.0%} of the time): one task "
+            "per batch of letters would share that cost"
         )
     found.append(
         f"{t['sql_per_task']:.1f} SQL statements per task, and building and waiting for SQL "

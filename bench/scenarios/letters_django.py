@@ -23,8 +23,8 @@ CAMPAIGN_SLUG = "sdir-reconvene"
 # Postal codes (harbour.core.postal): an FSA's first letter, and the letters of the rest.
 FIRST_LETTERS = "ABCEGHJKLMNPRSTVXY"
 OTHER_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
-DELIVERY_TASK = "harbour.letters.tasks.send_delivery"
-COPY_TASK = "harbour.letters.tasks.send_supporter_copy"
+LETTER_TASK = "harbour.letters.tasks.send_letter"
+RETRY_TASK = "harbour.letters.tasks.send_delivery"  # retries only: none expected here
 CONFIRMATION_TASK = "harbour.letters.tasks.send_letter_confirmation"
 # What the campaign must say for the measurement to be the one described (set every time).
 CAMPAIGN_SETTINGS = {
@@ -400,36 +400,49 @@ def _check_run(add: Any, campaign: Any, run: dict[str, Any]) -> dict[str, Any]:
     add("confirmation e-mails before the clock: one per supporter", len(letters), one_confirmation)
     add("messages before the clock = confirmation e-mails", len(letters), len(run["prepare"]))
 
-    # The queue: one task per delivery and per letter, each claimed once, each successful.
-    delivery_pks = {d.pk for d in deliveries}
+    # The queue: one send_letter task per letter (its deliveries and its copy), no retry,
+    # each claimed once, each successful with every delivery sent and the copy.
     letter_pks = set(ids)
+    deliveries_of: Counter[int] = Counter(d.letter_id for d in deliveries)
     per_key: Counter[tuple[str, int]] = Counter()
     outcomes: Counter[str] = Counter()
     workers: Counter[str] = Counter()
     rows = DBTaskResult.objects.filter(
-        task_path__in=[DELIVERY_TASK, COPY_TASK, CONFIRMATION_TASK]
+        task_path__in=[LETTER_TASK, RETRY_TASK, CONFIRMATION_TASK]
     ).values_list("task_path", "args_kwargs", "status", "return_value", "worker_ids")
     for path, args_kwargs, status, value, worker_ids in rows:
         arg = ((args_kwargs or {}).get("args") or [None])[0]
-        if arg not in (delivery_pks if path == DELIVERY_TASK else letter_pks):
+        if path == RETRY_TASK:
+            outcomes["send_delivery (a retry)"] += 1
+            continue
+        if arg not in letter_pks:
             continue
         per_key[(path, arg)] += 1
-        outcomes[f"{path.rsplit('.', 1)[1]} {status} {value!r}"] += 1
+        if path == LETTER_TASK:
+            expected_value = {"sent": deliveries_of[arg], "copy": 1}
+            outcomes[
+                f"send_letter {status} "
+                + ("as expected" if value == expected_value else repr(value))
+            ] += 1
+        else:
+            outcomes[f"{path.rsplit('.', 1)[1]} {status} {value!r}"] += 1
         outcomes["claimed more than once"] += len(worker_ids) > 1
         if path != CONFIRMATION_TASK:
             workers[",".join(worker_ids)] += 1
-    one_each = sum(1 for pk in delivery_pks if per_key[(DELIVERY_TASK, pk)] == 1)
-    add("send_delivery tasks: one per delivery", len(deliveries), one_each)
-    one_each = sum(1 for pk in letter_pks if per_key[(COPY_TASK, pk)] == 1)
-    add("send_supporter_copy tasks: one per letter", len(ids), one_each)
+    one_each = sum(1 for pk in letter_pks if per_key[(LETTER_TASK, pk)] == 1)
+    add("send_letter tasks: one per letter", len(ids), one_each)
+    add("send_delivery tasks (retries)", 0, outcomes.pop("send_delivery (a retry)", 0))
     one_each = sum(1 for pk in letter_pks if per_key[(CONFIRMATION_TASK, pk)] == 1)
     add("send_letter_confirmation tasks: one per letter", len(ids), one_each)
     successful = (
-        outcomes["send_delivery SUCCESSFUL 'sent'"]
-        + outcomes["send_supporter_copy SUCCESSFUL True"]
+        outcomes["send_letter SUCCESSFUL as expected"]
         + outcomes["send_letter_confirmation SUCCESSFUL True"]
     )
-    add("tasks SUCCESSFUL, returning 'sent' or True", 2 * len(ids) + len(deliveries), successful)
+    add(
+        "tasks SUCCESSFUL (send_letter: every delivery 'sent' and the copy)",
+        2 * len(ids),
+        successful,
+    )
     add("tasks claimed more than once", 0, outcomes.pop("claimed more than once", 0))
     return {
         "run": run["name"],

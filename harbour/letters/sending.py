@@ -1,23 +1,23 @@
 """Sending letters: one delivery at a time at most once, digests, retries, held letters."""
 
-import contextlib
 import datetime
 import logging
 import smtplib
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from harbour.core.mailconnection import connection_discard, worker_connection
+
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage
 from .selectors import public_letter_count_forget
-from .services import delivery_queue_or_defer, letter_render
+from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_render
 
 MAX_ATTEMPTS = 5
 
@@ -42,65 +42,64 @@ def deliveries_retry() -> int:
     return count
 
 
-def _deliveries_for_sending() -> QuerySet[Delivery]:
-    """Deliveries with everything their message needs, in one query (and one for roles)."""
-    return Delivery.objects.select_related(
-        "letter",
-        "letter__person",
-        "letter__district",
-        "representative",
-        "representative__district",
-    ).prefetch_related("representative__roles")
-
-
 def letter_send(*, letter_id: int) -> dict[str, int]:
     """Send a confirmed letter: each of its queued deliveries at most once, then the copy
-    to the supporter, all over one SMTP connection. Deliveries held back (daily cap,
+    to the supporter, over the worker's SMTP connection. Deliveries held back (daily cap,
     digest) stay for `letters_daily`. Answers how many deliveries ended each way."""
-    deliveries = list(_deliveries_for_sending().filter(letter_id=letter_id).order_by("pk"))
+    deliveries = list(_deliveries_for_sending(letter_id=letter_id))
     outcomes: dict[str, int] = {}
-    connection = get_connection()
-    try:
-        for delivery in deliveries:
-            if delivery.digest or delivery.state not in (
-                DeliveryState.QUEUED,
-                DeliveryState.SENDING,
-            ):
-                continue
-            outcome = _delivery_send(delivery, connection)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        letter = (
-            deliveries[0].letter
-            if deliveries
-            else Letter.objects.select_related("person").filter(pk=letter_id).first()
-        )
-        if letter is not None:
-            copied = _supporter_copy_send(letter, deliveries, connection)
-            outcomes["copy"] = int(copied)
-    finally:
-        _close_quietly(connection)
-    if outcomes.get("sent"):
-        public_letter_count_forget(page_id=deliveries[0].letter.campaign_id)
+    for delivery in deliveries:
+        if delivery.digest or delivery.state not in (DeliveryState.QUEUED, DeliveryState.SENDING):
+            continue
+        outcome = _delivery_send(delivery)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    letter = (
+        deliveries[0].letter
+        if deliveries
+        else Letter.objects.select_related("person").filter(pk=letter_id).first()
+    )
+    if letter is not None:
+        outcomes["copy"] = int(_supporter_copy_send(letter, deliveries))
+        if outcomes.get("sent"):
+            public_letter_count_forget(page_id=letter.campaign_id)
     return outcomes
 
 
 def delivery_send(*, delivery_id: int) -> str:
     """Send one letter to one office, at most once (a retry, or a letter held back and
     released)."""
-    delivery = _deliveries_for_sending().filter(pk=delivery_id).first()
-    if delivery is None:
+    found = _deliveries_for_sending(delivery_id=delivery_id)
+    if not found:
         return "missing"
-    connection = get_connection()
-    try:
-        outcome = _delivery_send(delivery, connection)
-    finally:
-        _close_quietly(connection)
+    outcome = _delivery_send(found[0])
     if outcome == "sent":
-        public_letter_count_forget(page_id=delivery.letter.campaign_id)
+        public_letter_count_forget(page_id=found[0].letter.campaign_id)
     return outcome
 
 
-def _delivery_send(delivery: Delivery, connection: BaseEmailBackend) -> str:
+def _deliveries_for_sending(
+    *, letter_id: int | None = None, delivery_id: int | None = None
+) -> list[Delivery]:
+    """Deliveries with everything their message needs in one query; the representatives'
+    roles (one more) only if the letter names a title."""
+    queryset = Delivery.objects.select_related(
+        "letter",
+        "letter__person",
+        "letter__district",
+        "representative",
+        "representative__district",
+    ).order_by("pk")
+    if letter_id is not None:
+        queryset = queryset.filter(letter_id=letter_id)
+    if delivery_id is not None:
+        queryset = queryset.filter(pk=delivery_id)
+    deliveries = list(queryset)
+    if deliveries and TITLE_PLACEHOLDER in deliveries[0].letter.subject + deliveries[0].letter.body:
+        prefetch_related_objects([d.representative for d in deliveries], "roles")
+    return deliveries
+
+
+def _delivery_send(delivery: Delivery) -> str:
     """The message id is recorded (committed) before the SMTP call, by one conditional
     UPDATE that only one worker can win. A delivery already `sending` may have left before
     a worker died: it is not sent again but marked sent-unconfirmed for review."""
@@ -123,12 +122,11 @@ def _delivery_send(delivery: Delivery, connection: BaseEmailBackend) -> str:
     delivery.message_id = message_id
     delivery.attempts += 1
     message = _letter_message(delivery)
-    message.connection = connection
     try:
-        connection.open()  # no-op when already open
+        message.connection = worker_connection()
         message.send()
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
-        _close_quietly(connection)  # the next message starts on a fresh connection
+        connection_discard()  # the next message starts on a fresh connection
         # A permanent refusal (5xx) or too many attempts fails the delivery; anything else
         # puts it back in the queue for `letters_retry` (the message did not leave).
         failed = _is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS
@@ -139,13 +137,6 @@ def _delivery_send(delivery: Delivery, connection: BaseEmailBackend) -> str:
         return "failed" if failed else "retry"
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
     return "sent"
-
-
-def _close_quietly(connection: BaseEmailBackend) -> None:
-    # A connection that already broke cannot say goodbye; Django's SMTP backend forgets
-    # it whatever happens.
-    with contextlib.suppress(OSError, ValueError):
-        connection.close()
 
 
 def _from_header(name: str) -> str:
@@ -186,9 +177,7 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
     )
 
 
-def _supporter_copy_send(
-    letter: Letter, deliveries: list[Delivery], connection: BaseEmailBackend
-) -> bool:
+def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
     """The supporter's copy, naming every recipient (held-back ones too). A failure is
     logged (without the address) and not retried: the letters themselves have gone."""
     person = letter.person
@@ -196,14 +185,12 @@ def _supporter_copy_send(
         return False
     recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
-    message = EmailMessage(
-        subject=f"Copy: {letter.subject}", body=body, to=[person.email], connection=connection
-    )
+    message = EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email])
     try:
-        connection.open()
+        message.connection = worker_connection()
         message.send()
     except (OSError, ValueError) as error:
-        _close_quietly(connection)
+        connection_discard()
         logger.warning("Copy of letter %s not sent: %s", letter.pk, type(error).__name__)
         return False
     return True

@@ -57,8 +57,21 @@ def representative_title(rep: Representative) -> str:
     return rep.get_office_display()
 
 
-class _Blank(dict[str, str]):
+TITLE_PLACEHOLDER = "{representative_title}"
+
+
+class _Values(dict[str, str]):
+    """The placeholders' values; the title (a query of the roles unless prefetched) only
+    when the text asks for it."""
+
+    def __init__(self, rep: Representative | None, **values: str) -> None:
+        super().__init__(**values)
+        self.rep = rep
+
     def __missing__(self, key: str) -> str:
+        if key == "representative_title":
+            self[key] = representative_title(self.rep) if self.rep else ""
+            return self[key]
         return "{" + key + "}"  # an unknown placeholder is left as typed
 
 
@@ -70,9 +83,9 @@ def letter_render(
     supporter_name: str,
     supporter_city: str,
 ) -> str:
-    values = _Blank(
+    values = _Values(
+        rep,
         representative=str(rep) if rep else "",
-        representative_title=representative_title(rep) if rep else "",
         district=district.name_en if district else "",
         supporter_name=supporter_name,
         supporter_city=supporter_city,

@@ -42,6 +42,7 @@ env = environ.Env(
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
     HARBOUR_LETTER_RATE_IP=(str, "30/h"),
     HARBOUR_LETTER_RATE_EMAIL=(str, "5/h"),
+    HARBOUR_MAIL_REUSE_SECONDS=(float, 10.0),
     HARBOUR_PARLIAMENT_DOMAINS=(
         list,
         # Legislatures' own domains only: a government-wide or city domain would let any
@@ -276,6 +277,8 @@ HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
 HARBOUR_LETTER_RATE_IP = env("HARBOUR_LETTER_RATE_IP")
 HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")
+# A task worker keeps its SMTP connection open between messages for this long (core.mailconnection).
+HARBOUR_MAIL_REUSE_SECONDS = env("HARBOUR_MAIL_REUSE_SECONDS")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -28,6 +28,7 @@ class Sink:
         self.lock = threading.Lock()
         self.received: list[tuple[int, list[str], object]] = []
         self.refuse: set[str] = set()
+        self.connections = 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         if address in self.refuse:
@@ -37,9 +38,12 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         with self.lock:
+            if not hasattr(session, "number"):  # the first message on this connection
+                self.connections += 1
+                session.number = self.connections
             self.received.append(
                 (
-                    id(session),
+                    session.number,
                     list(envelope.rcpt_tos),
                     message_from_bytes(envelope.content, policy=default),
                 )
@@ -105,6 +109,29 @@ def test_a_letter_to_three_offices_and_its_copy_go_over_one_connection(
     assert copy["Subject"] == "Copy: Please act on Hong Kong"
     for office in Representative.objects.filter(deliveries__isnull=False):
         assert str(office) in copy.get_content()
+
+
+def test_letters_in_a_burst_share_the_workers_connection_and_an_idle_one_is_renewed(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    sink,
+    settings,
+):
+    handler, port = sink
+    for n in range(2):
+        client.post(campaign.url + "send/", {**LETTER, "email": f"writer{n}@example.org"})
+        _use_sink(settings, port)
+        _confirm(client, campaign)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert len(handler.received) == 4  # two letters and two copies
+    assert len(handler.sessions()) == 1
+
+    settings.HARBOUR_MAIL_REUSE_SECONDS = 0  # every message finds the connection too old
+    client.post(campaign.url + "send/", {**LETTER, "email": "writer3@example.org"})
+    _use_sink(settings, port)
+    _confirm(client, campaign)
+    assert len(handler.received) == 6
+    assert len(handler.sessions()) == 3  # the letter and its copy each on a new one
 
 
 def test_one_office_refusing_for_now_does_not_hold_up_the_others(
