@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
 from .privacy import keyed_hash
 
@@ -69,8 +69,7 @@ def _hit_cache(key: str, rate: Rate) -> bool:
 
 def _redis_client() -> Any:
     """The raw Redis client behind django-redis's cache, or None for another cache."""
-    client = getattr(cache, "client", None)
-    get_client = getattr(client, "get_client", None)
-    if get_client is None or not type(cache).__module__.startswith("django_redis"):
+    backend = caches[DEFAULT_CACHE_ALIAS]  # the backend itself, not the `cache` proxy
+    if not type(backend).__module__.startswith("django_redis"):
         return None
-    return get_client(write=True)
+    return backend.client.get_client(write=True)  # type: ignore[attr-defined]

@@ -54,8 +54,14 @@ def test_on_redis_limits_count_in_one_round_trip_and_expire_with_their_window(re
     import redis
 
     ip, email = ("sign-ip", "net", "2/m"), ("sign-email", "a@ex.org", "5/m")
-    assert [hits(ip, email) for _ in range(3)] == [True, True, False]
     raw = redis.Redis.from_url(REDIS_TEST_URL)
+    raw.config_resetstat()
+    assert [hits(ip, email) for _ in range(3)] == [True, True, False]
+    commands = raw.info("commandstats")
+    # One MULTI ... EXEC per call: both counters in one round trip, never add() then incr().
+    assert commands["cmdstat_exec"]["calls"] == 3
+    assert commands["cmdstat_incrby"]["calls"] == 6  # redis-py sends INCR as INCRBY
+    assert "cmdstat_eval" not in commands and "cmdstat_evalsha" not in commands
     keys = raw.keys("*rl:*")
     assert len(keys) == 2
     assert sorted(int(raw.get(key)) for key in keys) == [3, 3]
