@@ -34,8 +34,8 @@ def hits(*checks: tuple[str, str, Rate | str]) -> bool:
     """Count one hit in each (scope, identity, rate); True if every one is within its rate.
 
     Every counter is incremented, even when an earlier one is already over. On Redis all of
-    them take one round trip (a MULTI of SET NX EX and INCR per counter); on other caches,
-    add() then incr() per counter."""
+    them take one round trip (one small Lua script); on other caches, add() then incr()
+    per counter."""
     windows = []
     for scope, identity, rate in checks:
         parsed = Rate.parse(rate) if isinstance(rate, str) else rate
@@ -45,14 +45,22 @@ def hits(*checks: tuple[str, str, Rate | str]) -> bool:
     client = _redis_client()
     if client is None:
         return all([_hit_cache(key, rate) for key, rate in windows])
-    pipeline = client.pipeline(transaction=True)
-    for key, rate in windows:
-        full_key = cache.make_key(key)
-        pipeline.set(full_key, 0, ex=rate.period + 1, nx=True)
-        pipeline.incr(full_key)
-    answers = pipeline.execute()
-    counts = answers[1::2]
+    keys = [cache.make_key(key) for key, _rate in windows]
+    counts = client.eval(_COUNT_SCRIPT, len(keys), *keys, *(r.period + 1 for _k, r in windows))
     return all(count <= rate.limit for count, (_key, rate) in zip(counts, windows, strict=True))
+
+
+# Each counter: create it with its expiry if missing, then add one; answers the counts. One
+# command, so one round trip whatever the number of limits, and atomic (a counter never
+# lives without its expiry).
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
 
 
 def _hit_cache(key: str, rate: Rate) -> bool:

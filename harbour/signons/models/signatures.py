@@ -42,8 +42,12 @@ class Listing(models.TextChoices):
 
 
 class Signature(models.Model):
+    """A signature row is written on every submission of a spike, so it keeps few indexes:
+    lookups by page use the unique (page, person) and (page, state, ...) indexes, not one of
+    their own, and province and moderator are never searched alone."""
+
     page = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="signatures"
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="signatures", db_index=False
     )
     # Null for signatures typed in by staff from before Harbour, and kept after erasure.
     person = models.ForeignKey(
@@ -72,7 +76,7 @@ class Signature(models.Model):
     )
     # Never public.
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
-    province = models.CharField(_("province"), max_length=2, blank=True, db_index=True)
+    province = models.CharField(_("province"), max_length=2, blank=True)
     fsa = models.CharField(_("postal area (FSA)"), max_length=3, blank=True)
     # Federal district from the offline FSA table at signing time (approximate: an FSA can
     # span several districts); blank when unknown.
@@ -89,6 +93,7 @@ class Signature(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     moderation_note = models.CharField(_("moderation note"), max_length=300, blank=True)
 
