@@ -269,7 +269,7 @@ def _measure(
             insert_runs=warm_insert + insert_runs,
         )
         checks.group = "confirmation"
-        confirm = _confirm_sample(db, env, ctx.tmp, base_url, before, checks)
+        confirm = _confirm_sample(db, env, ctx.tmp, base_url, csrf, before, checks)
         profile = _profile(env, ctx.tmp, session)
 
     page_runs, ping_runs = _read_load(ctx, base_url, other_cpu)
@@ -587,10 +587,17 @@ def _spike_checks(
 
 
 def _confirm_sample(
-    db: Any, env: dict[str, str], tmp: Path, base_url: str, before: Snapshot, checks: Checks
+    db: Any,
+    env: dict[str, str],
+    tmp: Path,
+    base_url: str,
+    csrf: Csrf,
+    before: Snapshot,
+    checks: Checks,
 ) -> dict[str, Any]:
-    """Confirm a sample over HTTP, each link twice at once (a double click), then compare
-    the project's count with an exact count of CONFIRMED signatures."""
+    """Confirm a sample over HTTP, each link's button pressed twice at once (a double
+    click: opening a link only shows the button, its POST confirms), then compare the
+    project's count with an exact count of CONFIRMED signatures."""
     ids = [
         int(row[0])
         for row in db.execute(
@@ -605,13 +612,19 @@ def _confirm_sample(
     paths = [f"{PETITION}confirm/{token}/" for token in tokens.values()] * 2
     random.shuffle(paths)
 
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf.cookie}",
+    }
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf.token})
+
     def confirm(path: str) -> tuple[int, bool]:
-        status, _, body = _http(base_url, "GET", path)
+        status, _, body = _http(base_url, "POST", path, body=form, headers=headers)
         return status, "is confirmed and counted" in body
 
     print(
-        f"  confirming {len(ids)} signatures: {len(paths)} GETs (each link twice) from "
-        f"{CONFIRM_CLIENTS} clients",
+        f"  confirming {len(ids)} signatures: {len(paths)} POSTs (each link's button twice) "
+        f"from {CONFIRM_CLIENTS} clients",
         flush=True,
     )
     started = time.monotonic()
@@ -621,7 +634,7 @@ def _confirm_sample(
     statuses = Counter(str(status) for status, _ in answers)
     confirmed_pages = sum(1 for status, ok in answers if status == 200 and ok)
     checks.add(
-        "confirmation GETs answered 200 'confirmed and counted'", len(paths), confirmed_pages
+        "confirmation POSTs answered 200 'confirmed and counted'", len(paths), confirmed_pages
     )
 
     def one(query: str, params: tuple[Any, ...]) -> int:
@@ -803,8 +816,9 @@ def _result(
         f"{spike['insert_200_total']:,} insert 200s. " + checks.verdict("spike")
     )
     confirmation = (
-        f"Confirmation: {confirm['sample']} new signatures confirmed over HTTP, each link "
-        f"fetched twice at once ({confirm['requests']:,} GETs from {CONFIRM_CLIENTS} threads, "
+        f"Confirmation: {confirm['sample']} new signatures confirmed over HTTP, each link's "
+        f"button pressed twice at once ({confirm['requests']:,} POSTs from {CONFIRM_CLIENTS} "
+        "threads, "
         f"{confirm['requests_per_s']:,.0f}/s, statuses {_statuses(confirm['statuses'])}); "
         f"then `count_total(page)` = {confirm['count_total']:,}, exact count of CONFIRMED = "
         f"{confirm['confirmed_exact']:,} (before {before.confirmed:,} + {confirm['sample']}), "

@@ -145,6 +145,9 @@ class Letter(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     ip_hash = models.CharField(max_length=64, blank=True)
+    # The newsletter choice on the form; recorded as consent only once the address owner
+    # confirms (an unconfirmed address cannot agree to anything).
+    newsletter = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

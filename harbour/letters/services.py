@@ -13,12 +13,18 @@ from django.utils import timezone, translation
 
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import ConsentTopic
-from harbour.people.services import consent_record, person_get_or_create
+from harbour.people.services import (
+    consent_record,
+    person_get_or_create,
+    persons_delete_unused,
+)
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 
 CONFIRM_SALT = "harbour.letters.confirm"
+# The form's label, word for word (the consent record keeps what the supporter was shown).
+NEWSLETTER_WORDING = "Send me the coalition's news and campaign updates (unsubscribe any time)."
 
 
 class LetterError(Exception):
@@ -138,7 +144,8 @@ def letter_create(
         ).first()
         if pending is not None:  # an unconfirmed letter: replace its text, resend the link
             pending.subject, pending.body, pending.district = subject, body, district
-            pending.save(update_fields=["subject", "body", "district"])
+            pending.newsletter = newsletter
+            pending.save(update_fields=["subject", "body", "district", "newsletter"])
             _enqueue_confirmation(pending)
             return LetterOutcome(letter=pending, created=False)
         letter = Letter.objects.create(
@@ -150,13 +157,7 @@ def letter_create(
             subject=subject,
             body=body,
             ip_hash=ip_hash,
-        )
-        consent_record(
-            person=person,
-            topic=ConsentTopic.NEWSLETTER,
-            granted=newsletter,
-            wording="Send me the coalition's news and campaign updates.",
-            source=f"letter form, page {campaign.pk}",
+            newsletter=newsletter,
         )
         _enqueue_confirmation(letter)
     return LetterOutcome(letter=letter, created=True)
@@ -199,18 +200,36 @@ def letter_confirmation_send(*, letter_id: int) -> bool:
     return True
 
 
-def letter_confirm(*, token: str) -> Letter:
-    """The supporter confirmed: create one delivery per recipient and queue them."""
+def _letter_id_from_token(token: str) -> int:
     try:
-        letter_id = token_read(
-            token,
-            salt=CONFIRM_SALT,
-            max_age=datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS),
+        return int(
+            token_read(
+                token,
+                salt=CONFIRM_SALT,
+                max_age=datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS),
+            )
         )
     except TokenExpired as exc:
         raise InvalidConfirmation("expired") from exc
     except TokenInvalid as exc:
         raise InvalidConfirmation("invalid") from exc
+
+
+def letter_for_confirmation(*, token: str) -> Letter:
+    """The letter a confirmation link names, changing nothing: opening the link (as a mail
+    scanner does) only shows the button that sends."""
+    letter = (
+        Letter.objects.select_related("district").filter(pk=_letter_id_from_token(token)).first()
+    )
+    if letter is None:
+        raise InvalidConfirmation("invalid")
+    return letter
+
+
+def letter_confirm(*, token: str) -> Letter:
+    """The supporter confirmed (the button behind the link): create one delivery per
+    recipient and queue the letter."""
+    letter_id = _letter_id_from_token(token)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None:
@@ -220,6 +239,14 @@ def letter_confirm(*, token: str) -> Letter:
         letter.state = LetterState.CONFIRMED
         letter.confirmed_at = timezone.now()
         letter.save(update_fields=["state", "confirmed_at"])
+        if letter.person is not None:
+            consent_record(
+                person=letter.person,
+                topic=ConsentTopic.NEWSLETTER,
+                granted=letter.newsletter,
+                wording=NEWSLETTER_WORDING,
+                source=f"letter form, page {letter.campaign_id}",
+            )
         campaign = letter.campaign.specific
         for rep in campaign_targets(campaign=campaign, district=letter.district):
             _delivery_create(letter, rep, campaign)
@@ -268,3 +295,16 @@ def delivery_queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) ->
         delivery.save(update_fields=["state", "not_before"])
         return False
     return True
+
+
+def letters_purge_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete letters never confirmed within their link's lifetime (a name, an address and
+    a text nobody agreed to send), and supporter records that existed only for them."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    with transaction.atomic():
+        expired = Letter.objects.filter(state=LetterState.PENDING, created_at__lt=cutoff)
+        person_ids = set(expired.exclude(person=None).values_list("person_id", flat=True))
+        deleted, _ = expired.delete()
+        persons_delete_unused(person_ids=person_ids)
+    return deleted

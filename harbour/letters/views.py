@@ -20,7 +20,7 @@ from harbour.representatives.models import ElectoralDistrict
 
 from . import selectors, services
 from .forms import LetterForm, PostalCodeForm
-from .models import LetterCampaignPage, MailtoClick
+from .models import LetterCampaignPage, LetterState, MailtoClick
 
 
 def _base(page: LetterCampaignPage) -> dict[str, Any]:
@@ -196,8 +196,14 @@ def thanks(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
 
 
 def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpResponse:
+    """Opening the link shows the letter and a button; only its POST sends. Mail scanners
+    and link previews fetch links, so a GET that sent would let anyone write to an MP in
+    a stranger's name by typing their address."""
     try:
-        letter = services.letter_confirm(token=token)
+        if request.method == "POST":
+            letter = services.letter_confirm(token=token)
+        else:
+            letter = services.letter_for_confirmation(token=token)
     except services.InvalidConfirmation as error:
         return TemplateResponse(
             request,
@@ -207,6 +213,18 @@ def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpR
         )
     if letter.campaign_id != page.pk:
         return TemplateResponse(request, "letters/confirm_failed.html", _base(page), status=400)
+    if request.method != "POST" and letter.state == LetterState.PENDING:
+        recipients = services.campaign_targets(campaign=page, district=letter.district)
+        return TemplateResponse(
+            request,
+            "letters/confirm.html",
+            {
+                **_base(page),
+                "letter": letter,
+                "recipients": recipients,
+                "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+            },
+        )
     return TemplateResponse(
         request,
         "letters/confirmed.html",

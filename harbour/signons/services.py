@@ -197,19 +197,33 @@ def _is_official_address(email: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS)
 
 
-def signature_confirm(*, token: str) -> Signature:
-    """The e-mail owner clicked the link: count the signature, or send it to moderation.
-
-    Individuals count at once. Organisations always wait for a moderator (nobody may add a
-    group that did not agree); parliamentarians too unless they wrote from an official
-    parliamentary address."""
+def _signature_id_from_token(token: str) -> int:
     max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
     try:
-        signature_id = token_read(token, salt=CONFIRM_SALT, max_age=max_age)
+        return int(token_read(token, salt=CONFIRM_SALT, max_age=max_age))
     except TokenExpired as exc:
         raise InvalidConfirmation("expired") from exc
     except TokenInvalid as exc:
         raise InvalidConfirmation("invalid") from exc
+
+
+def signature_for_confirmation(*, token: str) -> Signature:
+    """The signature a confirmation link names, changing nothing: opening the link (as a
+    mail scanner does) only shows the button that confirms."""
+    signature = Signature.objects.filter(pk=_signature_id_from_token(token)).first()
+    if signature is None:
+        raise InvalidConfirmation("invalid")
+    return signature
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """The e-mail owner confirmed (the button behind the link): count the signature, or
+    send it to moderation.
+
+    Individuals count at once. Organisations always wait for a moderator (nobody may add a
+    group that did not agree); parliamentarians too unless they wrote from an official
+    parliamentary address."""
+    signature_id = _signature_id_from_token(token)
     with transaction.atomic():
         signature = (
             # of=self: PostgreSQL cannot lock the nullable side of the person outer join.

@@ -17,6 +17,7 @@ from harbour.people.services import normalise_email
 
 from . import selectors, services
 from .forms import FORMS, SignatureForm
+from .models import SignatureState
 from .models.pages import PetitionPage, SignOnPage
 from .page_cache import PAGE_CACHE_SECONDS
 
@@ -136,8 +137,14 @@ def thanks(request: HttpRequest, page: SignOnPage) -> HttpResponse:
 
 
 def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
+    """Opening the link shows a button; only its POST confirms. Mail scanners and link
+    previews fetch links, so a GET that confirmed would let anyone sign a stranger up by
+    typing their address, and put their name on a public list."""
     try:
-        signature = services.signature_confirm(token=token)
+        if request.method == "POST":
+            signature = services.signature_confirm(token=token)
+        else:
+            signature = services.signature_for_confirmation(token=token)
     except services.InvalidConfirmation as error:
         return TemplateResponse(
             request,
@@ -149,9 +156,11 @@ def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
         return TemplateResponse(
             request, "signons/confirm_failed.html", {"page": page, "self": page}, status=400
         )
-    return TemplateResponse(
-        request, "signons/confirmed.html", {"page": page, "self": page, "signature": signature}
-    )
+    context = {"page": page, "self": page, "signature": signature}
+    if request.method != "POST" and signature.state == SignatureState.PENDING:
+        context["days"] = settings.HARBOUR_SIGNATURE_CONFIRM_DAYS
+        return TemplateResponse(request, "signons/confirm.html", context)
+    return TemplateResponse(request, "signons/confirmed.html", context)
 
 
 def printable(request: HttpRequest, page: SignOnPage) -> HttpResponse:

@@ -41,7 +41,9 @@ def test_supporter_signs_a_petition_and_confirms_from_the_email(
     link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[0].body).group(0)
     assert "mimi" not in link.lower()
 
-    page.goto(link)
+    page.goto(link)  # opening the link only asks
+    expect(page.get_by_text("You are adding the name “Mimi Lee”")).to_be_visible()
+    page.get_by_role("button", name="Confirm my signature").click()
     expect(page.get_by_text("is confirmed and counted")).to_be_visible()
     page.get_by_role("link", name="See the list of signers").click()
     expect(page.get_by_test_id("signature-count")).to_have_text("1")

@@ -58,7 +58,10 @@ def test_supporter_writes_to_their_mp(page: Page, campaign_on_live_server):
     expect(page.get_by_text("check your e-mail and click the link")).to_be_visible()
 
     link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[-1].body).group(0)
-    page.goto(link)
+    page.goto(link)  # opening the link only shows the letter and whom it goes to
+    expect(page.get_by_text("Jennifer McKelvie")).to_be_visible()
+    assert not [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]
+    page.get_by_role("button", name="Send my letter").click()
     expect(page.get_by_text("your letter is on its way")).to_be_visible()
     to_mp = [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]
     assert len(to_mp) == 1

@@ -1,6 +1,7 @@
 """A confirmed letter leaves as one task: every recipient's message and the supporter's copy
 over one SMTP connection, into a real SMTP server on loopback (aiosmtpd)."""
 
+import io
 import socket
 import threading
 from email import message_from_bytes
@@ -167,10 +168,75 @@ def test_confirming_queues_one_task_per_letter(client, three_recipients, setting
     DBTaskResult.objects.all().delete()  # the confirmation e-mail's task
     mail.outbox.clear()
     token = confirmation_token(Letter.objects.get())
-    assert client.get(f"{three_recipients.url}confirm/{token}/").status_code == 200
+    assert client.post(f"{three_recipients.url}confirm/{token}/").status_code == 200
 
     tasks = list(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
     letter_id = Letter.objects.get().pk
     assert tasks == [("harbour.letters.tasks.send_letter", {"args": [letter_id], "kwargs": {}})]
     assert Delivery.objects.filter(state=DeliveryState.QUEUED).count() == 3
     assert mail.outbox == []  # nothing leaves until a worker runs the task
+
+
+def test_opening_the_link_shows_the_letter_and_sends_nothing_until_the_button(
+    client, three_recipients
+):
+    client.post(three_recipients.url + "send/", LETTER)
+    link = f"{three_recipients.url}confirm/{confirmation_token(Letter.objects.get())}/"
+    mail.outbox.clear()
+
+    opened = client.get(link).content.decode()
+    assert "Send my letter" in opened and "Please act on Hong Kong" in opened
+    for name in ("Anita Anand", "Jennifer McKelvie"):
+        assert name in opened  # whom it will go to
+    assert Letter.objects.get().state == "pending"
+    assert Delivery.objects.count() == 0 and mail.outbox == []
+
+    sent = client.post(link)
+    assert "your letter is on its way" in sent.content.decode()
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 3
+    assert "Send my letter" not in client.get(link).content.decode()
+
+
+def test_letters_never_confirmed_are_deleted_with_their_supporter_after_the_link_expires(
+    client,
+    campaign,  # noqa: F811
+):
+    import datetime
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from harbour.people.models import Person
+
+    client.post(campaign.url + "send/", LETTER)  # never confirmed
+    client.post(campaign.url + "send/", {**LETTER, "email": "sent@example.org"})
+    client.post(f"{campaign.url}confirm/{confirmation_token(Letter.objects.latest('pk'))}/")
+    out = io.StringIO()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        call_command("letters_daily", stdout=out)
+    assert "deleted 0 unconfirmed letter(s)" in out.getvalue()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        call_command("letters_daily", stdout=out)
+    assert "deleted 1 unconfirmed letter(s)" in out.getvalue()
+    assert list(Letter.objects.values_list("state", flat=True)) == ["confirmed"]
+    assert list(Person.objects.values_list("email", flat=True)) == ["sent@example.org"]
+
+
+def test_the_newsletter_choice_becomes_consent_only_when_the_letter_is_confirmed(
+    client,
+    campaign,  # noqa: F811
+):
+    from harbour.letters.forms import LetterForm
+    from harbour.people.models import Consent
+
+    client.post(campaign.url + "send/", {**LETTER, "newsletter": "on"})
+    assert Consent.objects.count() == 0  # an address nobody has confirmed agrees to nothing
+    client.post(f"{campaign.url}confirm/{confirmation_token(Letter.objects.get())}/")
+    consent = Consent.objects.get()
+    assert (consent.topic, consent.granted, consent.person.email) == (
+        "newsletter",
+        True,
+        "mimi@example.org",
+    )
+    assert consent.wording == str(LetterForm.base_fields["newsletter"].label)

@@ -22,6 +22,16 @@ def _confirm_link(message) -> str:
     return match.group(0).removeprefix("http://127.0.0.1:8000")
 
 
+def _confirm(client, message):
+    """Open the link from the e-mail, as the signer does, and press the button it shows."""
+    link = _confirm_link(message)
+    opened = client.get(link)
+    assert opened.status_code == 200
+    if "Confirm my signature" not in opened.content.decode():
+        return opened  # already confirmed: the page says so, there is nothing to press
+    return client.post(link)
+
+
 def _sign(client, page, data):
     return client.post(page.url + "sign/", data, follow=True)
 
@@ -38,7 +48,7 @@ def test_organiser_adds_group_to_statement(client, home):
     assert "Please confirm your signature" in message.subject
     assert "Canada-Hong Kong Link" not in client.get(statement.url).content.decode()
 
-    confirmed = client.get(_confirm_link(message))
+    confirmed = _confirm(client, message)
     assert "A moderator will check your signature" in confirmed.content.decode()
     signature = Signature.objects.get()
     assert signature.state == SignatureState.AWAITING_MODERATION
@@ -69,7 +79,7 @@ def test_organiser_adds_group_to_statement(client, home):
 def test_mp_signs_from_a_parliamentary_address_and_appears_at_once(client, home):
     statement = make_statement(home)
     _sign(client, statement, PARLIAMENTARIAN)
-    client.get(_confirm_link(mail.outbox[0]))
+    _confirm(client, mail.outbox[0])
     page = client.get(statement.url).content.decode()
     assert "Hon. Jenny Kwan, Member of Parliament" in page
 
@@ -77,7 +87,7 @@ def test_mp_signs_from_a_parliamentary_address_and_appears_at_once(client, home)
 def test_mp_from_a_personal_address_waits_for_a_moderator(client, home):
     statement = make_statement(home)
     _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": "jk@gmail.example"})
-    client.get(_confirm_link(mail.outbox[0]))
+    _confirm(client, mail.outbox[0])
     assert Signature.objects.get().state == SignatureState.AWAITING_MODERATION
     assert "Jenny Kwan" not in client.get(statement.url).content.decode()
 
@@ -85,7 +95,7 @@ def test_mp_from_a_personal_address_waits_for_a_moderator(client, home):
 def test_lookalike_parliamentary_domain_is_not_trusted(client, home):
     statement = make_statement(home)
     _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": "x@fakeparl.gc.ca.evil"})
-    client.get(_confirm_link(mail.outbox[0]))
+    _confirm(client, mail.outbox[0])
     assert Signature.objects.get().state == SignatureState.AWAITING_MODERATION
 
 
@@ -102,7 +112,7 @@ def test_individual_is_listed_as_chosen_once_confirmed(client, home, listing, ci
     data = {**INDIVIDUAL, "individual-listing": listing, "individual-city": city}
     _sign(client, petition, data)
     assert "1 signer" not in client.get(petition.url).content.decode()
-    client.get(_confirm_link(mail.outbox[0]))
+    _confirm(client, mail.outbox[0])
 
     page = client.get(petition.url).content.decode()
     assert "1 signer" in page
@@ -122,8 +132,8 @@ def test_signing_twice_resends_and_counts_once(client, home):
     assert len(mail.outbox) == 2
     assert Signature.objects.count() == 1
 
-    client.get(_confirm_link(mail.outbox[1]))
-    client.get(_confirm_link(mail.outbox[0]))  # the older link still works, counts nothing more
+    _confirm(client, mail.outbox[1])
+    _confirm(client, mail.outbox[0])  # the older link still works, counts nothing more
     after = _sign(client, petition, INDIVIDUAL)
     assert "You have already signed this" in after.content.decode()
     assert len(mail.outbox) == 2
@@ -145,7 +155,7 @@ def test_petition_shows_progress_latest_signers_and_provinces(client, home):
             },
         )
     for message in mail.outbox:
-        client.get(_confirm_link(message))
+        _confirm(client, message)
 
     page = client.get(petition.url).content.decode()
     assert 'data-testid="signature-count">3<' in page
@@ -181,7 +191,52 @@ def test_petition_counts_signatures_by_federal_district(client, home):
             {**INDIVIDUAL, "individual-email": f"d{n}@example.org", "individual-postal_code": code},
         )
     for message in mail.outbox:
-        client.get(_confirm_link(message))
+        _confirm(client, message)
     page = client.get(petition.url).content.decode()
     assert "Signatures by federal electoral district" in page
     assert "<td>Ajax</td><td>ON</td><td>2</td>" in page
+
+
+def test_opening_the_link_only_shows_a_button_and_a_forged_post_is_refused(home):
+    """A mail scanner fetching the link, or another site posting to it, signs nobody up."""
+    from django.test import Client
+
+    from harbour.people.models import Consent
+    from harbour.signons.counts import count_total
+
+    from .factories import INDIVIDUAL, make_petition
+
+    petition = make_petition(home)
+    Client().post(petition.url + "sign/", INDIVIDUAL)
+    link = _confirm_link(mail.outbox[0])
+    browser = Client(enforce_csrf_checks=True)
+
+    for _ in range(2):  # a scanner, then the signer's own preview: nothing changes
+        opened = browser.get(link)
+        page = opened.content.decode()
+        assert opened.status_code == 200
+        assert "Confirm my signature" in page and "“Mimi Lee”" in page
+    assert Signature.objects.get().state == SignatureState.PENDING
+    assert count_total(page=petition) == 0 and Consent.objects.count() == 0
+
+    assert Client(enforce_csrf_checks=True).post(link).status_code == 403  # no CSRF token
+    assert Signature.objects.get().state == SignatureState.PENDING
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    confirmed = browser.post(link, {"csrfmiddlewaretoken": token})
+    assert "is confirmed and counted" in confirmed.content.decode()
+    assert Signature.objects.get().state == SignatureState.CONFIRMED
+    assert count_total(page=petition) == 1
+    again = browser.get(link).content.decode()  # the link afterwards: no second button
+    assert "is confirmed and counted" in again and "Confirm my signature" not in again
+
+
+@pytest.mark.parametrize("token", ["garbage", "A" * 500, "bW9vOm5vcGU"])
+def test_posting_a_tampered_link_is_a_400_that_confirms_nothing(client, home, token):
+    from .factories import INDIVIDUAL, make_petition
+
+    petition = make_petition(home)
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    response = client.post(f"{petition.url}confirm/{token}/")
+    assert response.status_code == 400
+    assert Signature.objects.get().state == SignatureState.PENDING
