@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import ConsentTopic
 from harbour.people.services import (
+    actions_delete_with_unused_supporters,
     consent_record,
     person_get_or_create,
-    persons_delete_unused,
 )
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
 
@@ -302,9 +302,6 @@ def letters_purge_expired(*, now: datetime.datetime | None = None) -> int:
     a text nobody agreed to send), and supporter records that existed only for them."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
-    with transaction.atomic():
-        expired = Letter.objects.filter(state=LetterState.PENDING, created_at__lt=cutoff)
-        person_ids = set(expired.exclude(person=None).values_list("person_id", flat=True))
-        deleted, _ = expired.delete()
-        persons_delete_unused(person_ids=person_ids)
-    return deleted
+    return actions_delete_with_unused_supporters(
+        Letter.objects.filter(state=LetterState.PENDING, created_at__lt=cutoff)
+    )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from harbour.core.audit import audit_record
@@ -159,3 +160,13 @@ def persons_delete_unused(*, person_ids: set[int]) -> int:
             person.delete()
             deleted += 1
     return deleted
+
+
+def actions_delete_with_unused_supporters(actions: QuerySet[Any]) -> int:
+    """Delete these actions (rows with a `person`: unconfirmed signatures, letters...), then
+    the supporter records that nothing else points at any more; answers how many actions."""
+    with transaction.atomic():
+        person_ids = set(actions.exclude(person=None).values_list("person_id", flat=True))
+        _total, per_model = actions.delete()
+        persons_delete_unused(person_ids=person_ids)
+    return per_model.get(actions.model._meta.label, 0)

@@ -15,9 +15,9 @@ from harbour.core.audit import audit_record
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import ConsentTopic, Person
 from harbour.people.services import (
+    actions_delete_with_unused_supporters,
     consent_record,
     person_get_or_create,
-    persons_delete_unused,
 )
 from harbour.representatives.services import district_code_for_postal_code
 
@@ -321,12 +321,9 @@ def signatures_purge_expired(*, now: datetime.datetime | None = None) -> int:
     that existed only for them."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
-    with transaction.atomic():
-        expired = Signature.objects.filter(state=SignatureState.PENDING, created_at__lt=cutoff)
-        person_ids = set(expired.exclude(person=None).values_list("person_id", flat=True))
-        deleted, _ = expired.delete()
-        persons_delete_unused(person_ids=person_ids)
-    return deleted
+    return actions_delete_with_unused_supporters(
+        Signature.objects.filter(state=SignatureState.PENDING, created_at__lt=cutoff)
+    )
 
 
 def page_for_signature(signature: Signature) -> Page:
