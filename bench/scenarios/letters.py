@@ -830,9 +830,11 @@ def _suggestions(profile: dict[str, Any], sends: list[SendRun], startup: Drain) 
         )
     if shares["smtp"] >= 0.10:
         found.append(
-            f"SMTP is {shares['smtp']:.0%} of the time and each letter opens its own "
-            "connection (connect, EHLO and QUIT) for its messages: a connection kept open "
-            "per worker would save those round trips"
+            f"SMTP is {shares['smtp']:.0%} of the time although each worker keeps its "
+            "connection (`core.mailconnection`): what is left is MAIL, RCPT and DATA per "
+            "message, Python's e-mail formatting and waiting for the sink (one process "
+            "of Python too); a sink or relay that accepts several recipients per message "
+            "is not an option here (one letter, one office)"
         )
     if shares["queue"] >= 0.10:
         found.append(
