@@ -13,11 +13,12 @@ import json
 import os
 import pstats
 import random
-import re
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from bench.profiling import profile_rows
 
 CAMPAIGN_SLUG = "sdir-reconvene"
 # Postal codes (harbour.core.postal): an FSA's first letter, and the letters of the rest.
@@ -506,17 +507,7 @@ def profile() -> None:
     _drain_in_process()
     profiler.disable()
     stats = pstats.Stats(profiler, stream=io.StringIO())
-    rows: list[dict[str, Any]] = []
-    for (filename, line, function), row in stats.stats.items():
-        _calls, ncalls, tottime, cumtime, _callers = row
-        rows.append(
-            {
-                "function": f"{_short(filename)}:{line}({function})",
-                "calls": ncalls,
-                "tottime_s": tottime,
-                "cumtime_s": cumtime,
-            }
-        )
+    rows = profile_rows(stats)
     _output(
         {
             "letters": count,
@@ -527,10 +518,3 @@ def profile() -> None:
             "top_own_time": sorted(rows, key=lambda r: r["tottime_s"], reverse=True)[:40],
         }
     )
-
-
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/harbour/", "lib/python3"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return re.sub(r"^.*/", "", filename)

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.profiling import profile_rows
+
 PETITION_SLUG = "stop-foreign-interference"
 
 
@@ -150,17 +152,7 @@ def _profile_requests(send: Any, count: int) -> dict[str, Any]:
         send(n)
     profiler.disable()
     stats = pstats.Stats(profiler, stream=io.StringIO())
-    rows: list[dict[str, Any]] = []
-    for (filename, line, function), row in stats.stats.items():
-        _calls, ncalls, tottime, cumtime, _callers = row
-        rows.append(
-            {
-                "function": f"{_short(filename)}:{line}({function})",
-                "calls": ncalls,
-                "tottime_s": tottime,
-                "cumtime_s": cumtime,
-            }
-        )
+    rows = profile_rows(stats)
     return {
         "requests": count,
         "statuses": statuses,
@@ -196,10 +188,3 @@ def _timed(method: Any, totals: dict[str, Any]) -> Any:
             totals["seconds"] += time.perf_counter() - started
 
     return timed
-
-
-def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/harbour/", "lib/python3"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    return filename
