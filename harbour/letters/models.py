@@ -148,6 +148,9 @@ class Letter(models.Model):
     # The newsletter choice on the form; recorded as consent only once the address owner
     # confirms (an unconfirmed address cannot agree to anything).
     newsletter = models.BooleanField(default=False)
+    # Set (committed) before the supporter's copy goes, so a task run again after a worker
+    # died does not send a second copy.
+    copy_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

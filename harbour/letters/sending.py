@@ -178,10 +178,16 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
 
 
 def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
-    """The supporter's copy, naming every recipient (held-back ones too). A failure is
-    logged (without the address) and not retried: the letters themselves have gone."""
+    """The supporter's copy, naming every recipient (held-back ones too), at most once. A
+    failure is logged (without the address) and not retried: the letters themselves have
+    gone."""
     person = letter.person
     if person is None or not person.email:
+        return False
+    claimed = Letter.objects.filter(pk=letter.pk, copy_sent_at=None).update(
+        copy_sent_at=timezone.now()
+    )
+    if not claimed:  # already sent (this task is running again)
         return False
     recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
@@ -191,6 +197,7 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         message.send()
     except (OSError, ValueError) as error:
         connection_discard()
+        Letter.objects.filter(pk=letter.pk).update(copy_sent_at=None)  # it did not leave
         logger.warning("Copy of letter %s not sent: %s", letter.pk, type(error).__name__)
         return False
     return True

@@ -254,6 +254,7 @@ def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(client, campaig
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.QUEUED, 1)
     assert delivery.error == "ConnectionRefusedError"
+    assert delivery.letter.copy_sent_at is None  # the copy did not leave either
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("letters_retry")
     delivery.refresh_from_db()

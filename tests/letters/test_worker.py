@@ -32,3 +32,21 @@ def test_worker_sends_each_letter_once_even_after_a_restart(client, campaign, ma
     assert sent_before == 1
     assert len(to_mp) == 1
     assert Delivery.objects.get().state == DeliveryState.SENT
+    assert len([m for m in mailoutbox if m.subject.startswith("Copy:")]) == 1
+
+
+def test_a_letter_task_run_again_sends_neither_the_letters_nor_the_copy_twice(
+    client,
+    campaign,  # noqa: F811
+    mailoutbox,
+):
+    from harbour.letters.models import Letter
+    from harbour.letters.sending import letter_send
+
+    client.post(campaign.url + "send/", LETTER)
+    _confirm(client, campaign)  # the immediate task backend sends at once
+    letter = Letter.objects.get()
+    before = len(mailoutbox)
+    assert letter_send(letter_id=letter.pk) == {"copy": 0}  # the worker died; it runs again
+    assert len(mailoutbox) == before
+    assert Letter.objects.get().copy_sent_at is not None
