@@ -145,7 +145,8 @@ def letter_create(
         if pending is not None:  # an unconfirmed letter: replace its text, resend the link
             pending.subject, pending.body, pending.district = subject, body, district
             pending.newsletter = newsletter
-            pending.save(update_fields=["subject", "body", "district", "newsletter"])
+            pending.created_at = timezone.now()  # the new link's life starts now (purge)
+            pending.save(update_fields=["subject", "body", "district", "newsletter", "created_at"])
             _enqueue_confirmation(pending)
             return LetterOutcome(letter=pending, created=False)
         letter = Letter.objects.create(

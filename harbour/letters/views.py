@@ -200,10 +200,9 @@ def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpR
     and link previews fetch links, so a GET that sent would let anyone write to an MP in
     a stranger's name by typing their address."""
     try:
-        if request.method == "POST":
+        letter = services.letter_for_confirmation(token=token)
+        if letter.campaign_id == page.pk and request.method == "POST":
             letter = services.letter_confirm(token=token)
-        else:
-            letter = services.letter_for_confirmation(token=token)
     except services.InvalidConfirmation as error:
         return TemplateResponse(
             request,
@@ -215,12 +214,22 @@ def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpR
         return TemplateResponse(request, "letters/confirm_failed.html", _base(page), status=400)
     if request.method != "POST" and letter.state == LetterState.PENDING:
         recipients = services.campaign_targets(campaign=page, district=letter.district)
+        # The words the button sends (anyone who knows the address can have replaced an
+        # unconfirmed letter's text), as the first recipient will read them.
+        preview = services.letter_render(
+            letter.body,
+            rep=recipients[0] if recipients else None,
+            district=letter.district,
+            supporter_name=letter.supporter_name,
+            supporter_city=letter.supporter_city,
+        )
         return TemplateResponse(
             request,
             "letters/confirm.html",
             {
                 **_base(page),
                 "letter": letter,
+                "preview": preview,
                 "recipients": recipients,
                 "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
             },

@@ -50,7 +50,10 @@ def person_get_or_create(
         person._state.db = connection.alias
         return person, True
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(email=email)
+        found = Person.objects.select_for_update().filter(email=email).first()
+        if found is None:  # erased or purged since the INSERT found it: make it anew
+            return person_get_or_create(email=email, **details)
+        person = found
         changed = [f for f, v in details.items() if v and not getattr(person, f)]
         for field in changed:
             setattr(person, field, details[field])
@@ -166,7 +169,13 @@ def actions_delete_with_unused_supporters(actions: QuerySet[Any]) -> int:
     """Delete these actions (rows with a `person`: unconfirmed signatures, letters...), then
     the supporter records that nothing else points at any more; answers how many actions."""
     with transaction.atomic():
-        person_ids = set(actions.exclude(person=None).values_list("person_id", flat=True))
-        _total, per_model = actions.delete()
+        # Locked first: a row confirmed at this moment either waits for the purge to end
+        # (and then finds nothing to confirm) or is confirmed first and no longer matches.
+        # Deleting the filter directly would read ids, then delete by id without a recheck.
+        rows = list(actions.select_for_update().values_list("pk", "person_id"))
+        person_ids = {person_id for _pk, person_id in rows if person_id is not None}
+        _total, per_model = actions.model._default_manager.filter(
+            pk__in=[pk for pk, _person_id in rows]
+        ).delete()
         persons_delete_unused(person_ids=person_ids)
     return per_model.get(actions.model._meta.label, 0)

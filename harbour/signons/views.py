@@ -141,10 +141,9 @@ def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
     previews fetch links, so a GET that confirmed would let anyone sign a stranger up by
     typing their address, and put their name on a public list."""
     try:
-        if request.method == "POST":
+        signature = services.signature_for_confirmation(token=token)
+        if signature.page_id == page.pk and request.method == "POST":
             signature = services.signature_confirm(token=token)
-        else:
-            signature = services.signature_for_confirmation(token=token)
     except services.InvalidConfirmation as error:
         return TemplateResponse(
             request,

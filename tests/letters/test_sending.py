@@ -240,3 +240,92 @@ def test_the_newsletter_choice_becomes_consent_only_when_the_letter_is_confirmed
         "mimi@example.org",
     )
     assert consent.wording == str(LetterForm.base_fields["newsletter"].label)
+
+
+def test_the_button_sends_the_words_shown_and_a_replaced_text_is_what_is_shown(
+    client,
+    campaign,  # noqa: F811
+):
+    client.post(campaign.url + "send/", {**LETTER, "newsletter": "on"})
+    # Someone else who knows the address replaces the unconfirmed letter's text.
+    client.post(campaign.url + "send/", {**LETTER, "body": "Dear MP, something I never wrote."})
+    link = f"{campaign.url}confirm/{confirmation_token(Letter.objects.get())}/"
+    page = client.get(link).content.decode()
+    assert "something I never wrote" in page  # the owner sees it before pressing
+    assert "You did not ask for the coalition's news." in page  # the replacement unticked it
+    assert "<b>" not in page.split("letter-preview", 1)[1].split("</blockquote>", 1)[0]
+
+
+def test_a_link_posted_to_another_campaign_sends_nothing(client, campaign, home):  # noqa: F811
+    import datetime
+
+    from django.utils import timezone
+
+    from harbour.letters.models import LetterCampaignPage
+
+    other = LetterCampaignPage(
+        title="Another campaign",
+        slug="another",
+        subject_template="Hello {representative}",
+        body_template="Dear {representative},\n\nPlease act now on this matter.\n",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    home.add_child(instance=other)
+    other.save_revision().publish()
+    client.post(campaign.url + "send/", LETTER)
+    token = confirmation_token(Letter.objects.get())
+
+    assert client.post(f"{other.url}confirm/{token}/").status_code == 400
+    assert Letter.objects.get().state == "pending" and Delivery.objects.count() == 0
+
+
+def test_sending_again_gives_an_unconfirmed_letter_a_new_week(client, campaign):  # noqa: F811
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from harbour.letters.services import letters_purge_expired
+
+    start = timezone.now()
+    client.post(campaign.url + "send/", LETTER)
+    with time_machine.travel(start + datetime.timedelta(days=6)):
+        client.post(campaign.url + "send/", LETTER)  # a fresh link, mailed again
+    with time_machine.travel(start + datetime.timedelta(days=9)):
+        assert letters_purge_expired() == 0
+    with time_machine.travel(start + datetime.timedelta(days=14)):
+        assert letters_purge_expired() == 1
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
+    client,
+    campaign,  # noqa: F811
+    settings,
+):
+    import time
+
+    handler = Sink()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # A server that hangs up on a connection idle for one second.
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        server_hostname="sink.invalid",
+        server_kwargs={"timeout": 1},
+    )
+    controller.start()
+    try:
+        for n in range(2):
+            client.post(campaign.url + "send/", {**LETTER, "email": f"w{n}@example.org"})
+            _use_sink(settings, port)
+            _confirm(client, campaign)
+            settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+            if n == 0:
+                time.sleep(1.6)  # the server drops the kept connection meanwhile
+    finally:
+        controller.stop()
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
+    assert len(handler.received) == 4 and len(handler.sessions()) == 2

@@ -240,3 +240,16 @@ def test_posting_a_tampered_link_is_a_400_that_confirms_nothing(client, home, to
     response = client.post(f"{petition.url}confirm/{token}/")
     assert response.status_code == 400
     assert Signature.objects.get().state == SignatureState.PENDING
+
+
+def test_a_link_posted_to_another_page_confirms_nothing(client, home):
+    from harbour.signons.services import confirmation_token
+
+    from .factories import INDIVIDUAL, make_petition
+
+    petition = make_petition(home)
+    other = make_petition(home, slug="other")
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    token = confirmation_token(Signature.objects.get())
+    assert client.post(f"{other.url}confirm/{token}/").status_code == 400
+    assert Signature.objects.get().state == SignatureState.PENDING
