@@ -314,7 +314,7 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
         hostname="127.0.0.1",
         port=port,
         server_hostname="sink.invalid",
-        server_kwargs={"timeout": 1},
+        timeout=1,  # passed on to aiosmtpd's SMTP server
     )
     controller.start()
     try:
