@@ -188,11 +188,14 @@ def start_gunicorn(
     raise BenchSetupError(f"gunicorn did not answer within 60 s:\n{log_tail(log_path)}")
 
 
-def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the group (gunicorn's graceful stop), SIGKILL it if it lingers."""
+def stop_process_group(
+    process: subprocess.Popen[bytes], *, grace_s: float = 30, name: str = "gunicorn"
+) -> None:
+    """SIGTERM the group (gunicorn's or a task worker's graceful stop), SIGKILL it if it
+    lingers; says so for gunicorn (name="" stays quiet)."""
     if process.poll() is not None:
         return
-    for sig, wait_s in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 10)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
@@ -201,7 +204,8 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=wait_s)
         except subprocess.TimeoutExpired:
             continue
-        print("Stopped gunicorn.", flush=True)
+        if name:
+            print(f"Stopped {name}.", flush=True)
         return
 
 

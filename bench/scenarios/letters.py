@@ -34,7 +34,7 @@ from typing import Any
 from bench.context import BenchContext, Column, Scenario, ScenarioResult
 from bench.cpu import OtherCpu, _processes
 from bench.report import cpu_busy
-from bench.server import ROOT, free_port, log_tail, run_in_django
+from bench.server import ROOT, free_port, log_tail, run_in_django, stop_process_group
 
 LETTERS_PER_RUN = int(os.environ.get("BENCH_LETTERS", "500"))
 WORKERS = 2
@@ -292,20 +292,7 @@ def _drain(env: dict[str, str], tmp: Path, tag: str, database: str) -> Drain:
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """End a worker this scenario started (its own process group), if it is still there."""
-    if process.poll() is not None:
-        return
-    import signal
-
-    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    stop_process_group(process, grace_s=10, name="")
 
 
 def _postgres_jiffies() -> int:
