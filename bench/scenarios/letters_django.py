@@ -253,12 +253,8 @@ def _create_letters(campaign: Any, count: int, run_id: str, seed: int) -> tuple[
 def prepare() -> None:
     """N letters from new supporters in random districts with an MP, created with
     `letter_create`; the confirmation e-mails it queued are sent (into the sink) by
-    django_tasks_db's worker loop in this process; then each letter is confirmed with
-    `letter_confirm(token=confirmation_token(letter))`, which queues the deliveries and the
-    supporter's copy. The queue is left holding only those for the workers to drain."""
-    from harbour.letters.models import Delivery, Letter
-    from harbour.letters.services import confirmation_token, letter_confirm
-
+    django_tasks_db's worker loop in this process. The letters stay unconfirmed for
+    `confirm_burst`, and the queue empty."""
     cfg = _input()
     campaign, before = _campaign()
     queue_before = _queue_counts()
@@ -267,11 +263,6 @@ def prepare() -> None:
     ids, create_s = _create_letters(campaign, int(cfg["count"]), cfg["run_id"], cfg["seed"])
     queued_confirmations = _queue_counts()
     drain_s = _drain_in_process()
-    after_drain = _queue_counts()
-    started = time.perf_counter()
-    for letter in Letter.objects.filter(pk__in=ids).order_by("pk"):
-        letter_confirm(token=confirmation_token(letter))
-    confirm_s = time.perf_counter() - started
     _output(
         {
             "campaign_id": campaign.pk,
@@ -280,10 +271,46 @@ def prepare() -> None:
             "create_s": create_s,
             "confirmations_queued": queued_confirmations,
             "confirmations_drain_s": drain_s,
-            "queue_after_drain": after_drain,
+            "queue_after_drain": _queue_counts(),
+        }
+    )
+
+
+def confirm_burst() -> None:
+    """Confirm the given letters with `letter_confirm(token=confirmation_token(letter))`,
+    each queuing its `send_letter` task, all in one transaction: the running workers see the
+    whole burst at its commit. Before committing, this writes the file `ready` and waits for
+    the file `go`, so that the harness reads its CPU counters just before the commit. Answers
+    the commit's time on the machine's monotonic clock (the one the sink stamps arrivals
+    with)."""
+    from django.db import transaction
+
+    from harbour.letters.models import Delivery, Letter
+    from harbour.letters.services import confirmation_token, letter_confirm
+
+    cfg = _input()
+    ids = cfg["letter_ids"]
+    ready, go = Path(cfg["ready_path"]), Path(cfg["go_path"])
+    started = time.perf_counter()
+    with transaction.atomic():
+        for letter in Letter.objects.filter(pk__in=ids).order_by("pk"):
+            letter_confirm(token=confirmation_token(letter))
+        confirm_s = time.perf_counter() - started
+        queue = _queue_counts()  # this transaction's own rows: nobody else sees them yet
+        deliveries = Delivery.objects.filter(letter_id__in=ids).count()
+        ready.write_text("ready")
+        deadline = time.monotonic() + 120
+        while not go.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the harness never said go")
+            time.sleep(0.001)
+    committed_at = time.monotonic()
+    _output(
+        {
             "confirm_s": confirm_s,
-            "deliveries": Delivery.objects.filter(letter_id__in=ids).count(),
-            "queue": _queue_counts(),
+            "queue": queue,
+            "deliveries": deliveries,
+            "committed_at": committed_at,
         }
     )
 
