@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from harbour.core.mailconnection import connection_discard, worker_connection
 
-from .models import Delivery, DeliveryState, Letter, LetterCampaignPage
+from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import public_letter_count_forget
 from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_render
 
@@ -31,13 +31,23 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def deliveries_retry() -> int:
-    """Queue again the deliveries a temporary failure put back (run every 15 minutes)."""
-    from .tasks import send_delivery
+    """Queue again the deliveries and the supporters' copies a temporary failure put back
+    (run every 15 minutes); answers how many tasks it queued."""
+    from .tasks import send_delivery, send_letter_copy
 
     waiting = Delivery.objects.filter(state=DeliveryState.QUEUED, digest=False, attempts__gt=0)
     count = 0
     for delivery_id in waiting.values_list("pk", flat=True):
         send_delivery.enqueue(delivery_id)
+        count += 1
+    copies = Letter.objects.filter(
+        state=LetterState.CONFIRMED,
+        copy_sent_at=None,
+        copy_attempts__gt=0,
+        copy_attempts__lt=MAX_ATTEMPTS,
+    )
+    for letter_id in copies.values_list("pk", flat=True):
+        send_letter_copy.enqueue(letter_id)
         count += 1
     return count
 
@@ -63,6 +73,19 @@ def letter_send(*, letter_id: int) -> dict[str, int]:
         if outcomes.get("sent"):
             public_letter_count_forget(page_id=letter.campaign_id)
     return outcomes
+
+
+def letter_copy_send(*, letter_id: int) -> bool:
+    """The supporter's copy alone, at most once (a retry after a temporary failure)."""
+    deliveries = list(_deliveries_for_sending(letter_id=letter_id))
+    letter = (
+        deliveries[0].letter
+        if deliveries
+        else Letter.objects.select_related("person").filter(pk=letter_id).first()
+    )
+    if letter is None or letter.state != LetterState.CONFIRMED:
+        return False
+    return _supporter_copy_send(letter, deliveries)
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -135,7 +158,11 @@ def _delivery_send(delivery: Delivery) -> str:
             error=type(error).__name__,
         )
         return "failed" if failed else "retry"
-    Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT, sent_at=timezone.now())
+    # `error` cleared too: a duplicate task that found this delivery `sending` meanwhile
+    # may have marked it "worker stopped".
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), error=""
+    )
     return "sent"
 
 
@@ -179,15 +206,15 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
 
 def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
     """The supporter's copy, naming every recipient (held-back ones too), at most once. A
-    failure is logged (without the address) and not retried: the letters themselves have
-    gone."""
+    temporary failure leaves it for `letters_retry` (up to MAX_ATTEMPTS attempts); a
+    permanent one gives up. Failures are logged without the address."""
     person = letter.person
     if person is None or not person.email:
         return False
-    claimed = Letter.objects.filter(pk=letter.pk, copy_sent_at=None).update(
-        copy_sent_at=timezone.now()
-    )
-    if not claimed:  # already sent (this task is running again)
+    claimed = Letter.objects.filter(
+        pk=letter.pk, copy_sent_at=None, copy_attempts__lt=MAX_ATTEMPTS
+    ).update(copy_sent_at=timezone.now(), copy_attempts=F("copy_attempts") + 1)
+    if not claimed:  # already sent (this task is running again), or given up
         return False
     recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
@@ -197,7 +224,11 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         message.send()
     except (OSError, ValueError) as error:
         connection_discard()
-        Letter.objects.filter(pk=letter.pk).update(copy_sent_at=None)  # it did not leave
+        # It did not leave: free the claim, and give up at once on a permanent refusal.
+        update: dict[str, object] = {"copy_sent_at": None}
+        if _is_permanent(error):
+            update["copy_attempts"] = MAX_ATTEMPTS
+        Letter.objects.filter(pk=letter.pk).update(**update)
         logger.warning("Copy of letter %s not sent: %s", letter.pk, type(error).__name__)
         return False
     return True

@@ -16,5 +16,10 @@ def send_letter(letter_id: int) -> dict[str, int]:
 
 
 @task()
+def send_letter_copy(letter_id: int) -> bool:
+    return sending.letter_copy_send(letter_id=letter_id)
+
+
+@task()
 def send_delivery(delivery_id: int) -> str:
     return sending.delivery_send(delivery_id=delivery_id)

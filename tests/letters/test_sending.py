@@ -10,10 +10,12 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import Delivery, DeliveryState, Letter
-from harbour.letters.sending import delivery_send
+from harbour.letters.sending import MAX_ATTEMPTS, delivery_send
 from harbour.letters.services import confirmation_token
 from harbour.representatives.models import Representative, TargetGroup
 
@@ -29,11 +31,14 @@ class Sink:
         self.lock = threading.Lock()
         self.received: list[tuple[int, list[str], object]] = []
         self.refuse: set[str] = set()
+        self.refuse_for_good: set[str] = set()
         self.connections = 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         if address in self.refuse:
             return "450 Mailbox busy, try later"
+        if address in self.refuse_for_good:
+            return "550 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -329,3 +334,82 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
         controller.stop()
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
     assert len(handler.received) == 4 and len(handler.sessions()) == 2
+
+
+def test_a_copy_refused_for_now_is_sent_once_by_letters_retry(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    sink,
+    settings,
+):
+    handler, port = sink
+    handler.refuse.add("mimi@example.org")
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm(client, campaign)
+
+    letter = Letter.objects.get()
+    assert (letter.copy_sent_at, letter.copy_attempts) == (None, 1)
+    assert Delivery.objects.get().state == DeliveryState.SENT  # the letter itself went
+    assert handler.to("mimi@example.org") == []
+
+    call_command("letters_retry", stdout=io.StringIO())  # still refused: stays for later
+    letter.refresh_from_db()
+    assert (letter.copy_sent_at, letter.copy_attempts) == (None, 2)
+
+    handler.refuse.clear()
+    out = io.StringIO()
+    call_command("letters_retry", stdout=out)
+    assert "Queued 1 " in out.getvalue()
+    [copy] = handler.to("mimi@example.org")
+    assert copy["Subject"] == "Copy: Please act on Hong Kong"
+    letter.refresh_from_db()
+    assert letter.copy_sent_at is not None and letter.copy_attempts == 3
+
+    out = io.StringIO()
+    call_command("letters_retry", stdout=out)  # nothing left to retry, nothing sent twice
+    assert "Queued 0 " in out.getvalue()
+    assert len(handler.to("mimi@example.org")) == 1
+    assert len(handler.received) == 2  # the letter to the MP and one copy
+
+
+def test_a_copy_refused_for_good_is_not_tried_again(client, campaign, sink, settings):  # noqa: F811
+    handler, port = sink
+    handler.refuse_for_good.add("mimi@example.org")
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm(client, campaign)
+
+    letter = Letter.objects.get()
+    assert (letter.copy_sent_at, letter.copy_attempts) == (None, MAX_ATTEMPTS)
+    handler.refuse_for_good.clear()
+    out = io.StringIO()
+    call_command("letters_retry", stdout=out)
+    assert "Queued 0 " in out.getvalue()
+    assert handler.to("mimi@example.org") == []
+
+
+class DuplicateTaskDuringSend(LocmemBackend):
+    """While a message is being sent, a duplicate task runs for the same delivery (as a
+    retry queued twice would): it finds the delivery `sending`."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.extra_headers.get("Message-ID"):
+                delivery = Delivery.objects.get(message_id=message.extra_headers["Message-ID"])
+                assert delivery_send(delivery_id=delivery.pk) == "reconciled"
+        return super().send_messages(messages)
+
+
+def test_a_delivery_sent_while_a_duplicate_ran_is_not_left_marked_worker_stopped(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    settings,
+):
+    client.post(campaign.url + "send/", LETTER)
+    settings.EMAIL_BACKEND = "tests.letters.test_sending.DuplicateTaskDuringSend"
+    _confirm(client, campaign)
+
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.error) == (DeliveryState.SENT, "")
+    assert len([m for m in mail.outbox if m.to == [delivery.representative.email]]) == 1

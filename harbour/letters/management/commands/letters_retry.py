@@ -1,5 +1,5 @@
-"""Every 15 minutes (cron or a systemd timer): send again the letters a temporary SMTP
-failure put back in the queue."""
+"""Every 15 minutes (cron or a systemd timer): send again the letters and supporters' copies
+a temporary SMTP failure put back in the queue."""
 
 from typing import Any
 
@@ -9,7 +9,10 @@ from harbour.letters.sending import deliveries_retry
 
 
 class Command(BaseCommand):
-    help = "Queue again the letters whose last sending attempt failed temporarily."
+    help = (
+        "Queue again the letters and supporters' copies whose last sending attempt failed "
+        "temporarily."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Queued {deliveries_retry()} letter(s) again.")
+        self.stdout.write(f"Queued {deliveries_retry()} letter(s) and copies again.")
