@@ -56,8 +56,8 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--seconds",
         type=int,
-        default=int(os.environ.get("BENCH_SECONDS", "10")),
-        help="duration of each measured wrk run (default: $BENCH_SECONDS or 10)",
+        default=int(os.environ.get("BENCH_SECONDS", "8")),
+        help="duration of each measured wrk run (default: $BENCH_SECONDS or 8)",
     )
     parser.add_argument(
         "--only",

@@ -126,6 +126,43 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     return HttpResponseRedirect(page.url + "thanks/")
 
 
+# What a valid individual's form gives `sign` for the petition bench's postal code.
+BENCH_DETAILS = {
+    "given_name": "Bench",
+    "family_name": "Signer",
+    "postal_code": "K1A 0A6",
+    "city": "Ottawa",
+    "province": "ON",
+    "listing": "full",
+    "newsletter": False,
+}
+
+
+def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
+    """`make bench`'s floor of a sign-on (mounted only with HARBOUR_BENCH): the rate limits
+    and `services.signature_create` as `sign` runs them for a new individual signer, with
+    fixed details in place of the form, and no flash message."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    page = selectors.signon_page_for_signing(page_id)
+    if page is None:
+        raise Http404
+    email = normalise_email(request.POST.get("individual-email", ""))
+    address = ip_hash(request)
+    per_ip = ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
+    if not hits(per_ip, ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL)):
+        return HttpResponse(status=429)
+    services.signature_create(
+        page=page,
+        kind="individual",
+        email=email,
+        details=BENCH_DETAILS,
+        ip_hash=address,
+        language="en",
+    )
+    return HttpResponseRedirect(page.url + "thanks/")
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
     return too_many_requests(
         request, _("Too many signatures from your network or address. Please try again in an hour.")

@@ -151,3 +151,19 @@ def test_production_refuses_to_start_without_secrets():
 def test_language_switch_needs_csrf(home):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/i18n/setlang/", {"language": "fr", "next": "/"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_benchmark_views_are_not_served_without_harbour_bench(client, home):
+    """They write rows and queue tasks for anyone: only `make bench`'s server mounts them."""
+    from harbour.core.models import AuditEntry
+
+    assert settings.HARBOUR_BENCH is False
+    for path in (
+        "/bench/ping/",
+        "/bench/insert/",
+        "/bench/insert-enqueue/",
+        f"/bench/sign-service/{home.pk}/",
+    ):
+        assert client.post(path, {"individual-email": "x@example.org"}).status_code == 404
+    assert not AuditEntry.objects.filter(action__startswith="bench.").exists()
