@@ -78,6 +78,13 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   those counts. The checks need PostgreSQL: on another database the scenario is skipped.
   With 32 clients always waiting, a submission's latency is about 32 ÷ submissions/s
   (Little's law), so its p99 follows throughput: under 300 ms needs well over 100/s.
+  Besides the write ceiling (`/bench/insert/`, one row), two reference views under the
+  same load place the submission between the stack and the form: `/bench/insert-enqueue/`
+  inserts the same row and queues one task through the tasks API in one transaction, the
+  least a submission that sends an e-mail does; `/bench/sign-service/<page>/` runs the
+  sign-on's rate limits and `signature_create` with fixed details, i.e. the submission
+  without its form and flash message. Their signatures and tasks are checked like the
+  form's.
 - **Letters (e-mail your MP)** run no HTTP load: the `letters` scenario times
   `district_lookup` in one `manage.py shell` process (offline FSA table, 3 runs of 3 s over
   20,000 well-formed postal codes, 10% of them with FSAs the table lacks), then sends letters
@@ -85,14 +92,17 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   envelope recipients). For each of 3 runs, before the clock, 500 letters
   (`BENCH_LETTERS=N` changes it) from new example.invalid supporters in random districts
   with an MP are created on the demo campaign `sdir-reconvene` with
-  `letter_create`, their confirmation e-mails are sent into the sink by django_tasks_db's
-  worker loop in that process, and each letter is confirmed with `letter_confirm`; the
-  campaign is set to own MP only, no digest, no daily cap. The clock runs from starting two
-  `manage.py db_worker --batch --no-startup-delay --queue-name default` processes
-  (production settings, `EMAIL_URL` pointing at the sink) to the exit of the last, so it
-  includes their start-up. Letters to representatives/s and supporter copies/s are counted
-  at the sink; the Delivery rows, the task rows and the sink's records are then checked
-  for exactly-once delivery. `EMAIL_BACKEND` and `HARBOUR_REPRESENT_URL` are removed from
+  `letter_create` and their confirmation e-mails are sent into the sink by django_tasks_db's
+  worker loop in that process; the campaign is set to own MP only, no digest, no daily cap.
+  Then two `manage.py db_worker --no-startup-delay --queue-name default` processes
+  (production settings, `EMAIL_URL` pointing at the sink) are started and left to settle on
+  the empty queue, as production's workers run all the time, and another process confirms
+  every letter with `letter_confirm` in one transaction. The clock runs from its commit to
+  the arrival of the burst's last message; the workers' start-up is measured on its own
+  (two `db_worker --batch` on an empty queue) and reported beside it, with the rate it
+  would give if the workers were started for the burst. Letters to representatives/s and
+  supporter copies/s are counted at the sink; the Delivery rows, the task rows and the
+  sink's records are then checked for exactly-once delivery. `EMAIL_BACKEND` and `HARBOUR_REPRESENT_URL` are removed from
   the environment: nothing leaves the machine. If a sending target is missed, one worker
   loop is profiled in process on 100 more letters.
 """
