@@ -102,9 +102,9 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   (two `db_worker --batch` on an empty queue) and reported beside it, with the rate it
   would give if the workers were started for the burst. Letters to representatives/s and
   supporter copies/s are counted at the sink; the Delivery rows, the task rows and the
-  sink's records are then checked for exactly-once delivery. `EMAIL_BACKEND` and `HARBOUR_REPRESENT_URL` are removed from
-  the environment: nothing leaves the machine. If a sending target is missed, one worker
-  loop is profiled in process on 100 more letters.
+  sink's records are then checked for exactly-once delivery. `EMAIL_BACKEND` and
+  `HARBOUR_REPRESENT_URL` are removed from the environment: nothing leaves the machine. If
+  a sending target is missed, one worker loop is profiled in process on 100 more letters.
 """
 
 

@@ -163,7 +163,11 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
         messages.error(request, str(error))
         return HttpResponseRedirect(page.url)
     messages.success(
-        request, _("Almost done: check your e-mail, open the link and press the button to send your letter.")
+        request,
+        _(
+            "Almost done: check your e-mail, open the link and press the button to send your "
+            "letter."
+        ),
     )
     return HttpResponseRedirect(page.url + "thanks/")
 

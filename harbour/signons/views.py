@@ -111,7 +111,11 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
         return _render(request, page, status=400, **{kind: form})
     if outcome.created:
         messages.success(
-            request, _("Thank you! Check your e-mail, open the link and press the button to confirm your signature.")
+            request,
+            _(
+                "Thank you! Check your e-mail, open the link and press the button to confirm "
+                "your signature."
+            ),
         )
     elif outcome.resent:
         messages.info(
