@@ -291,6 +291,10 @@ def update_docs(docs: Path, result: ScenarioResult, meta: dict[str, Any], result
         f"{_body(result, meta, f'details: [{results_md}](../{results_md})')}{end}"
     )
     text = docs.read_text() if docs.exists() else DOCS_HEADER
+    # The method, before the first scenario's section, follows this module's text.
+    first = text.find("<!-- bench:")
+    if first >= 0:
+        text = DOCS_HEADER.rstrip("\n") + "\n\n" + text[first:]
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text, count=1)
