@@ -79,12 +79,14 @@ run of its scenario; every run also leaves JSON and Markdown files in `bench/res
   With 32 clients always waiting, a submission's latency is about 32 ÷ submissions/s
   (Little's law), so its p99 follows throughput: under 300 ms needs well over 100/s.
   Besides the write ceiling (`/bench/insert/`, one row), two reference views under the
-  same load place the submission between the stack and the form: `/bench/insert-enqueue/`
-  inserts the same row and queues one task through the tasks API in one transaction, the
-  least a submission that sends an e-mail does; `/bench/sign-service/<page>/` runs the
-  sign-on's rate limits and `signature_create` with fixed details, i.e. the submission
-  without its form and flash message. Their signatures and tasks are checked like the
-  form's.
+  same load (a third of the runs' time each, no warm-up of their own: their code paths
+  are warm from the submissions') place the submission between the stack and the form:
+  `/bench/insert-enqueue/` inserts the same row and queues one task through the tasks API
+  in one transaction, the least a submission that sends an e-mail does;
+  `/bench/sign-service/<page>/` runs the sign-on's rate limits and `signature_create` with
+  fixed details, i.e. the submission without its form and flash message. Their signatures
+  and tasks are checked like the form's, and every task the scenario queued is deleted at
+  its end (no worker runs in it).
 - **Letters (e-mail your MP)** run no HTTP load: the `letters` scenario times
   `district_lookup` in one `manage.py shell` process (offline FSA table, 3 runs of 3 s over
   20,000 well-formed postal codes, 10% of them with FSAs the table lacks), then sends letters

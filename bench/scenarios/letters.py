@@ -304,29 +304,34 @@ def _burst(
         json.dumps({"letter_ids": letter_ids, "ready_path": str(ready), "go_path": str(go)})
     )
     code = "from bench.scenarios.letters_django import confirm_burst; confirm_burst()"
+    confirm_log = tmp / f"burst-{tag}-confirm.log"
     with ExitStack() as stack:
         workers = _start_workers(stack, env, tmp, tag, batch=False)
         _wait_started(workers, tmp, tag)
+        log = stack.enter_context(confirm_log.open("wb"))
         confirmer = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
             cwd=ROOT, env={**env, "BENCH_IN": str(in_path), "BENCH_OUT": str(out_path)},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         stack.callback(_stop, confirmer)
         deadline = time.monotonic() + WORKER_TIMEOUT_S
         while not ready.exists():
             if confirmer.poll() is not None or time.monotonic() > deadline:
-                output = (confirmer.communicate()[0] or b"").decode(errors="replace")
-                raise RuntimeError(f"confirming the burst failed:\n{output[-3000:]}")
+                _stop(confirmer)
+                raise RuntimeError(f"confirming the burst failed:\n{log_tail(confirm_log)}")
             time.sleep(0.01)
         other_cpu = OtherCpu(database)
         other_cpu.start()
         self0 = resource.getrusage(resource.RUSAGE_SELF)
         workers0, pg0 = _worker_jiffies(workers), _postgres_jiffies()
         go.write_text("go")
-        output = (confirmer.communicate(timeout=60)[0] or b"").decode(errors="replace")
+        try:
+            confirmer.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            _stop(confirmer)
         if confirmer.returncode != 0:
-            raise RuntimeError(f"confirming the burst failed:\n{output[-3000:]}")
+            raise RuntimeError(f"confirming the burst failed:\n{log_tail(confirm_log)}")
         confirmed = json.loads(out_path.read_text())
         while sink.count() - mark < expected:
             if any(p.poll() is not None for p in workers):

@@ -151,8 +151,9 @@ class Letter(models.Model):
     # Set (committed) before the supporter's copy goes, so a task run again after a worker
     # died does not send a second copy; cleared if the copy did not leave.
     copy_sent_at = models.DateTimeField(null=True, blank=True)
-    # Attempts at the copy; a temporary refusal leaves it for `letters_retry`, which tries
-    # again up to MAX_ATTEMPTS times (a permanent one sets it to MAX_ATTEMPTS at once).
+    # Attempts at the copy, MAX_ATTEMPTS (sending.py) in all: a temporary failure leaves it
+    # for `letters_retry`; a permanent or uncertain one, or an erased supporter, sets it to
+    # MAX_ATTEMPTS at once.
     copy_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -24,10 +24,28 @@ MAX_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
 
 
-def _is_permanent(error: Exception) -> bool:
+PERMANENT, TEMPORARY, UNCERTAIN = "permanent", "temporary", "uncertain"
+UNCERTAIN_ERROR = "{}: the connection failed mid-message; it may have left, so not again."
+
+
+def _failure(error: Exception, message: EmailMessage) -> str:
+    """What a failed send means. PERMANENT: the server refused for good (5xx). TEMPORARY:
+    it did not leave: a 4xx, no connection made, or the server closed the connection
+    (as one does with a kept connection; if that came right after the message's last line
+    the message could go twice). UNCERTAIN: anything else mid-conversation (a timeout, a
+    reset, a malformed message): it may have left, so it is not sent again."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return getattr(error, "smtp_code", 0) >= 500
+        codes = [code for code, _reply in error.recipients.values()]
+        return PERMANENT if all(code >= 500 for code in codes) else TEMPORARY
+    code = getattr(error, "smtp_code", 0)
+    if code >= 500:
+        return PERMANENT
+    if code >= 400:
+        return TEMPORARY
+    connected = getattr(message.connection, "connection", None) is not None
+    if not connected or isinstance(error, smtplib.SMTPServerDisconnected):
+        return TEMPORARY
+    return UNCERTAIN
 
 
 def deliveries_retry() -> int:
@@ -45,7 +63,8 @@ def deliveries_retry() -> int:
         copy_sent_at=None,
         copy_attempts__gt=0,
         copy_attempts__lt=MAX_ATTEMPTS,
-    )
+        person__email__isnull=False,
+    ).exclude(person__email="")
     for letter_id in copies.values_list("pk", flat=True):
         send_letter_copy.enqueue(letter_id)
         count += 1
@@ -149,13 +168,16 @@ def _delivery_send(delivery: Delivery) -> str:
         message.connection = worker_connection()
         message.send()
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        kind = _failure(error, message)
         connection_discard()  # the next message starts on a fresh connection
-        # A permanent refusal (5xx) or too many attempts fails the delivery; anything else
-        # puts it back in the queue for `letters_retry` (the message did not leave).
-        failed = _is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS
+        # A temporary failure puts it back in the queue for `letters_retry`, up to
+        # MAX_ATTEMPTS; a permanent or uncertain one fails the delivery (an office never
+        # gets a letter twice).
+        failed = kind != TEMPORARY or delivery.attempts >= MAX_ATTEMPTS
+        name = type(error).__name__
         Delivery.objects.filter(pk=delivery.pk).update(
             state=DeliveryState.FAILED if failed else DeliveryState.QUEUED,
-            error=type(error).__name__,
+            error=UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name,
         )
         return "failed" if failed else "retry"
     # `error` cleared too: a duplicate task that found this delivery `sending` meanwhile
@@ -209,7 +231,8 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
     temporary failure leaves it for `letters_retry` (up to MAX_ATTEMPTS attempts); a
     permanent one gives up. Failures are logged without the address."""
     person = letter.person
-    if person is None or not person.email:
+    if person is None or not person.email:  # erased: nobody to send it to, ever
+        Letter.objects.filter(pk=letter.pk, copy_sent_at=None).update(copy_attempts=MAX_ATTEMPTS)
         return False
     claimed = Letter.objects.filter(
         pk=letter.pk, copy_sent_at=None, copy_attempts__lt=MAX_ATTEMPTS
@@ -223,13 +246,17 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         message.connection = worker_connection()
         message.send()
     except (OSError, ValueError) as error:
+        kind = _failure(error, message)
         connection_discard()
+        logger.warning("Copy of letter %s not sent (%s): %s", letter.pk, kind, type(error).__name__)
+        if kind == UNCERTAIN:  # it may have left: keep the claim, never send it again
+            Letter.objects.filter(pk=letter.pk).update(copy_attempts=MAX_ATTEMPTS)
+            return False
         # It did not leave: free the claim, and give up at once on a permanent refusal.
         update: dict[str, object] = {"copy_sent_at": None}
-        if _is_permanent(error):
+        if kind == PERMANENT:
             update["copy_attempts"] = MAX_ATTEMPTS
         Letter.objects.filter(pk=letter.pk).update(**update)
-        logger.warning("Copy of letter %s not sent: %s", letter.pk, type(error).__name__)
         return False
     return True
 

@@ -14,6 +14,9 @@ if not HARBOUR_IP_HASH_KEY:
     raise ImproperlyConfigured("HARBOUR_IP_HASH_KEY must be set (the key of the IP HMAC).")
 
 HARBOUR_REQUIRE_2FA = env.bool("HARBOUR_REQUIRE_2FA", default=True)
+# The benchmark's views write rows and queue e-mails for anyone: only on a loopback server.
+if HARBOUR_BENCH and set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1"}:  # noqa: F405
+    raise ImproperlyConfigured("HARBOUR_BENCH is for make bench: ALLOWED_HOSTS must be loopback.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("HARBOUR_DB_CONN_MAX_AGE", default=600)
 
 STORAGES = {

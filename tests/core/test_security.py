@@ -156,8 +156,18 @@ def test_language_switch_needs_csrf(home):
 @pytest.mark.django_db
 def test_the_benchmark_views_are_not_served_without_harbour_bench(client, home):
     """They write rows and queue tasks for anyone: only `make bench`'s server mounts them."""
-    from harbour.core.models import AuditEntry
+    from django.urls import resolve
 
+    from harbour.core import views as core_views
+    from harbour.core.models import AuditEntry
+    from harbour.signons import views as signon_views
+
+    bench_views = {
+        core_views.bench_ping,
+        core_views.bench_insert,
+        core_views.bench_insert_enqueue,
+        signon_views.bench_sign_service,
+    }
     assert settings.HARBOUR_BENCH is False
     for path in (
         "/bench/ping/",
@@ -165,5 +175,39 @@ def test_the_benchmark_views_are_not_served_without_harbour_bench(client, home):
         "/bench/insert-enqueue/",
         f"/bench/sign-service/{home.pk}/",
     ):
+        assert resolve(path).func not in bench_views  # Wagtail's page serving, not the view
         assert client.post(path, {"individual-email": "x@example.org"}).status_code == 404
     assert not AuditEntry.objects.filter(action__startswith="bench.").exists()
+
+
+def test_production_refuses_the_benchmark_views_on_a_public_host():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "harbour.settings.production"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(
+        SECRET_KEY="x" * 64,
+        HARBOUR_IP_HASH_KEY="y" * 32,
+        HARBOUR_BENCH="true",
+        ALLOWED_HOSTS="harbour.example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "HARBOUR_BENCH is for make bench" in result.stderr
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    assert (
+        "HARBOUR_BENCH"
+        not in subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stderr
+    )

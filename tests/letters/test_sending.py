@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import Delivery, DeliveryState, Letter
-from harbour.letters.sending import MAX_ATTEMPTS, delivery_send
+from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, letter_copy_send
 from harbour.letters.services import confirmation_token
+from harbour.people.services import person_erase
 from harbour.representatives.models import Representative, TargetGroup
 
 from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
@@ -413,3 +414,87 @@ def test_a_delivery_sent_while_a_duplicate_ran_is_not_left_marked_worker_stopped
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.error) == (DeliveryState.SENT, "")
     assert len([m for m in mail.outbox if m.to == [delivery.representative.email]]) == 1
+
+
+class CutOffMidMessage(LocmemBackend):
+    """Connected, then the server stops answering in the middle of every message."""
+
+    connection = "connected"
+
+    def send_messages(self, messages):
+        raise TimeoutError("timed out")
+
+
+def test_a_message_cut_off_mid_conversation_is_never_sent_again(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    settings,
+):
+    client.post(campaign.url + "send/", LETTER)
+    settings.EMAIL_BACKEND = "tests.letters.test_sending.CutOffMidMessage"
+    _confirm(client, campaign)
+
+    delivery = Delivery.objects.get()
+    assert delivery.state == DeliveryState.FAILED
+    assert delivery.error.startswith("TimeoutError: ") and "may have left" in delivery.error
+    letter = Letter.objects.get()
+    assert letter.copy_attempts == MAX_ATTEMPTS and letter.copy_sent_at is not None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    out = io.StringIO()
+    call_command("letters_retry", stdout=out)
+    assert "Queued 0 " in out.getvalue()
+    assert mail.outbox == []
+
+
+def test_letters_and_copies_wait_out_a_server_that_is_down_then_go_once(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    sink,
+    settings,
+):
+    handler, port = sink
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    with socket.socket() as s:  # a port nobody listens on: the connection is refused
+        s.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = s.getsockname()[1]
+    _confirm(client, campaign)
+
+    delivery, letter = Delivery.objects.get(), Letter.objects.get()
+    assert (delivery.state, delivery.attempts) == (DeliveryState.QUEUED, 1)
+    assert (letter.copy_sent_at, letter.copy_attempts) == (None, 1)
+
+    settings.EMAIL_PORT = port  # the server is back
+    call_command("letters_retry", stdout=io.StringIO())
+    call_command("letters_retry", stdout=io.StringIO())
+    assert len(handler.to(delivery.representative.email)) == 1
+    assert len(handler.to("mimi@example.org")) == 1
+    assert len(handler.received) == 2
+
+
+def test_the_copy_of_an_erased_supporter_is_not_retried(
+    client,
+    campaign,  # noqa: F811 (the fixture)
+    sink,
+    settings,
+    admin_user,
+):
+    handler, port = sink
+    handler.refuse.add("mimi@example.org")
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm(client, campaign)
+    letter = Letter.objects.select_related("person").get()
+    assert letter.copy_attempts == 1
+
+    person_erase(person=letter.person, actor=admin_user)
+    handler.refuse.clear()
+    out = io.StringIO()
+    call_command("letters_retry", stdout=out)
+    assert "Queued 0 " in out.getvalue()
+    assert letter_copy_send(letter_id=letter.pk) is False  # run by hand: gives up for good
+    letter.refresh_from_db()
+    assert letter.copy_attempts == MAX_ATTEMPTS
+    assert handler.to("mimi@example.org") == []
