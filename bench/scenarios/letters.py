@@ -325,6 +325,7 @@ def _burst(
         other_cpu.start()
         self0 = resource.getrusage(resource.RUSAGE_SELF)
         workers0, pg0 = _worker_jiffies(workers), _postgres_jiffies()
+        go_at = time.monotonic()
         go.write_text("go")
         try:
             confirmer.wait(timeout=60)
@@ -343,6 +344,7 @@ def _burst(
             time.sleep(0.002)
         self1 = resource.getrusage(resource.RUSAGE_SELF)
         workers1, pg1 = _worker_jiffies(workers), _postgres_jiffies()
+        counted_s = time.monotonic() - go_at  # the span the CPU counters cover
         share = other_cpu.share()
         last = max(m["at"] for m in sink.since(mark))
         time.sleep(BURST_SETTLE_S)  # a message sent twice would arrive meanwhile
@@ -363,7 +365,7 @@ def _burst(
             # The sink's thread; the harness's main thread only polls its count meanwhile.
             "sink": (self1.ru_utime + self1.ru_stime) - (self0.ru_utime + self0.ru_stime),
             "postgresql": (pg1 - pg0) / ticks,
-            "capacity": clock * len(os.sched_getaffinity(0)),
+            "capacity": counted_s * len(os.sched_getaffinity(0)),
         },
         other_cpu_share=share,
         confirmed=confirmed,
