@@ -120,14 +120,7 @@ def test_production_settings_pass_the_deploy_check():
         "HARBOUR_IP_HASH_KEY": "ip-hash-key",
         "ALLOWED_HOSTS": "harbour.example.org",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage_check(env, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -136,14 +129,7 @@ def test_production_refuses_to_start_without_secrets():
     dropped = ("SECRET_KEY", "HARBOUR_IP_HASH_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["DJANGO_SETTINGS_MODULE"] = "harbour.settings.production"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage_check(env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -189,25 +175,20 @@ def test_production_refuses_the_benchmark_views_on_a_public_host():
         HARBOUR_BENCH="true",
         ALLOWED_HOSTS="harbour.example.org",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    result = _manage_check(env)
+    assert result.returncode != 0
+    assert "HARBOUR_BENCH is for make bench" in result.stderr
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    assert "HARBOUR_BENCH" not in _manage_check(env).stderr
+
+
+def _manage_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check ARGS` in a new process with `env` (settings chosen at start-up)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
-    )
-    assert result.returncode != 0
-    assert "HARBOUR_BENCH is for make bench" in result.stderr
-    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-    assert (
-        "HARBOUR_BENCH"
-        not in subprocess.run(
-            [sys.executable, "manage.py", "check"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stderr
     )
