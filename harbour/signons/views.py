@@ -152,6 +152,8 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
     if page is None:
         raise Http404
     email = normalise_email(request.POST.get("individual-email", ""))
+    if "@" not in email or len(email) > 254:
+        return HttpResponse("individual-email: an e-mail address", status=400)
     address = ip_hash(request)
     per_ip = ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
     if not hits(per_ip, ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL)):
