@@ -289,7 +289,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             delivery
         )
     sent = 0
-    for (_rep_id, campaign_id), deliveries in groups.items():
+    for (rep_id, campaign_id), deliveries in groups.items():
         rep = deliveries[0].representative
         campaign = LetterCampaignPage.objects.get(pk=campaign_id)
         parts = [str(_letter_message(d).body) for d in deliveries]
@@ -301,13 +301,28 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             if locked.count() != len(ids):
                 continue
             locked.update(state=DeliveryState.SENDING, message_id=make_msgid())
-        EmailMessage(
+        message = EmailMessage(
             subject=f"{len(deliveries)} letters from constituents and supporters: {campaign.title}",
             body=("\n\n" + "=" * 60 + "\n\n").join(parts),
             to=[rep.email],
-        ).send()
+        )
+        try:
+            message.connection = worker_connection()
+            message.send()
+        except (OSError, ValueError) as error:
+            # One office's failure leaves the others' digests to go. A temporary one keeps
+            # its letters for the next digest; a permanent or uncertain one fails them.
+            kind = _failure(error, message)
+            connection_discard()
+            name = type(error).__name__
+            Delivery.objects.filter(pk__in=ids).update(
+                state=DeliveryState.QUEUED if kind == TEMPORARY else DeliveryState.FAILED,
+                error=UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name,
+            )
+            logger.warning("Digest for representative %s not sent (%s): %s", rep_id, kind, name)
+            continue
         Delivery.objects.filter(pk__in=ids).update(
-            state=DeliveryState.SENT, sent_at=now or timezone.now()
+            state=DeliveryState.SENT, sent_at=now or timezone.now(), error=""
         )
         sent += 1
     return sent

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import Delivery, DeliveryState, Letter
-from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, letter_copy_send
+from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, digests_send, letter_copy_send
 from harbour.letters.services import confirmation_token
 from harbour.people.services import person_erase
 from harbour.representatives.models import Representative, TargetGroup
@@ -498,3 +498,30 @@ def test_the_copy_of_an_erased_supporter_is_not_retried(
     letter.refresh_from_db()
     assert letter.copy_attempts == MAX_ATTEMPTS
     assert handler.to("mimi@example.org") == []
+
+
+def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
+    client, three_recipients, sink, settings
+):
+    handler, port = sink
+    three_recipients.daily_digest = True
+    three_recipients.save_revision().publish()
+    client.post(three_recipients.url + "send/", LETTER)
+    _confirm(client, three_recipients)  # held for the digest: nothing to offices yet
+    anand = Representative.objects.get(last_name="Anand")
+    handler.refuse.add(anand.email)
+    _use_sink(settings, port)
+
+    assert digests_send() == 2  # the two other offices' digests went
+    held = Delivery.objects.get(representative=anand)
+    assert (held.state, held.error) == (DeliveryState.QUEUED, "SMTPRecipientsRefused")
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
+
+    handler.refuse.clear()
+    handler.refuse_for_good.add(anand.email)
+    assert digests_send() == 0  # refused for good this time: failed, not kept forever
+    held.refresh_from_db()
+    assert held.state == DeliveryState.FAILED
+    assert digests_send() == 0
+    assert handler.to(anand.email) == []
+    assert len([m for m in handler.received if "parl.gc.ca" in m[1][0]]) == 2
