@@ -48,6 +48,25 @@ def _failure(error: Exception, message: EmailMessage) -> str:
     return UNCERTAIN
 
 
+def _send(message: EmailMessage) -> tuple[str, str] | None:
+    """Send over the worker's kept connection: None if it went, else the failure's kind
+    and the error to record (an exception's name, never an address)."""
+    try:
+        message.connection = worker_connection()
+        message.send()
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
+        kind = _failure(error, message)
+        connection_discard()  # the next message starts on a fresh connection
+        name = type(error).__name__
+        return kind, UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name
+    return None
+
+
+def _message_id() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "harbour.invalid"
+    return make_msgid(domain=domain)
+
+
 def deliveries_retry() -> int:
     """Queue again the deliveries and the supporters' copies a temporary failure put back
     (run every 15 minutes); answers how many tasks it queued."""
@@ -154,8 +173,7 @@ def _delivery_send(delivery: Delivery) -> str:
             sent_at=Coalesce("sent_at", Value(timezone.now())),
         )
         return "reconciled"
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "harbour.invalid"
-    message_id = make_msgid(domain=domain)
+    message_id = _message_id()
     claimed = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
         message_id=message_id, state=DeliveryState.SENDING, attempts=F("attempts") + 1
     )
@@ -163,21 +181,15 @@ def _delivery_send(delivery: Delivery) -> str:
         return "skipped"
     delivery.message_id = message_id
     delivery.attempts += 1
-    message = _letter_message(delivery)
-    try:
-        message.connection = worker_connection()
-        message.send()
-    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
-        kind = _failure(error, message)
-        connection_discard()  # the next message starts on a fresh connection
+    failure = _send(_letter_message(delivery))
+    if failure is not None:
+        kind, error = failure
         # A temporary failure puts it back in the queue for `letters_retry`, up to
         # MAX_ATTEMPTS; a permanent or uncertain one fails the delivery (an office never
         # gets a letter twice).
         failed = kind != TEMPORARY or delivery.attempts >= MAX_ATTEMPTS
-        name = type(error).__name__
         Delivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.FAILED if failed else DeliveryState.QUEUED,
-            error=UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name,
+            state=DeliveryState.FAILED if failed else DeliveryState.QUEUED, error=error
         )
         return "failed" if failed else "retry"
     # `error` cleared too: a duplicate task that found this delivery `sending` meanwhile
@@ -241,14 +253,10 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         return False
     recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
-    message = EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email])
-    try:
-        message.connection = worker_connection()
-        message.send()
-    except (OSError, ValueError) as error:
-        kind = _failure(error, message)
-        connection_discard()
-        logger.warning("Copy of letter %s not sent (%s): %s", letter.pk, kind, type(error).__name__)
+    failure = _send(EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email]))
+    if failure is not None:
+        kind, error = failure
+        logger.warning("Copy of letter %s not sent (%s): %s", letter.pk, kind, error)
         if kind == UNCERTAIN:  # it may have left: keep the claim, never send it again
             Letter.objects.filter(pk=letter.pk).update(copy_attempts=MAX_ATTEMPTS)
             return False
@@ -300,26 +308,26 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             )
             if locked.count() != len(ids):
                 continue
-            locked.update(state=DeliveryState.SENDING, message_id=make_msgid())
-        message = EmailMessage(
-            subject=f"{len(deliveries)} letters from constituents and supporters: {campaign.title}",
-            body=("\n\n" + "=" * 60 + "\n\n").join(parts),
-            to=[rep.email],
+            message_id = _message_id()
+            locked.update(state=DeliveryState.SENDING, message_id=message_id)
+        failure = _send(
+            EmailMessage(
+                subject=f"{len(deliveries)} letters from constituents and supporters: "
+                f"{campaign.title}",
+                body=("\n\n" + "=" * 60 + "\n\n").join(parts),
+                to=[rep.email],
+                headers={"Message-ID": message_id},
+            )
         )
-        try:
-            message.connection = worker_connection()
-            message.send()
-        except (OSError, ValueError) as error:
+        if failure is not None:
             # One office's failure leaves the others' digests to go. A temporary one keeps
             # its letters for the next digest; a permanent or uncertain one fails them.
-            kind = _failure(error, message)
-            connection_discard()
-            name = type(error).__name__
+            kind, error = failure
             Delivery.objects.filter(pk__in=ids).update(
                 state=DeliveryState.QUEUED if kind == TEMPORARY else DeliveryState.FAILED,
-                error=UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name,
+                error=error,
             )
-            logger.warning("Digest for representative %s not sent (%s): %s", rep_id, kind, name)
+            logger.warning("Digest for representative %s not sent (%s): %s", rep_id, kind, error)
             continue
         Delivery.objects.filter(pk__in=ids).update(
             state=DeliveryState.SENT, sent_at=now or timezone.now(), error=""

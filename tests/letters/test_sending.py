@@ -513,6 +513,9 @@ def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
     _use_sink(settings, port)
 
     assert digests_send() == 2  # the two other offices' digests went
+    for sent in Delivery.objects.filter(state=DeliveryState.SENT).select_related("representative"):
+        [digest] = handler.to(sent.representative.email)
+        assert digest["Message-ID"] == sent.message_id  # the id its row recorded
     held = Delivery.objects.get(representative=anand)
     assert (held.state, held.error) == (DeliveryState.QUEUED, "SMTPRecipientsRefused")
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
