@@ -4,6 +4,7 @@ import datetime
 import logging
 import smtplib
 from email.utils import formataddr, make_msgid
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -82,8 +83,8 @@ def deliveries_retry() -> int:
         copy_sent_at=None,
         copy_attempts__gt=0,
         copy_attempts__lt=MAX_ATTEMPTS,
-        person__email__isnull=False,
-    ).exclude(person__email="")
+        person__email__isnull=False,  # erasure empties the address
+    )
     for letter_id in copies.values_list("pk", flat=True):
         send_letter_copy.enqueue(letter_id)
         count += 1
@@ -94,18 +95,13 @@ def letter_send(*, letter_id: int) -> dict[str, int]:
     """Send a confirmed letter: each of its queued deliveries at most once, then the copy
     to the supporter, over the worker's SMTP connection. Deliveries held back (daily cap,
     digest) stay for `letters_daily`. Answers how many deliveries ended each way."""
-    deliveries = list(_deliveries_for_sending(letter_id=letter_id))
+    letter, deliveries = _letter_with_deliveries(letter_id)
     outcomes: dict[str, int] = {}
     for delivery in deliveries:
         if delivery.digest or delivery.state not in (DeliveryState.QUEUED, DeliveryState.SENDING):
             continue
         outcome = _delivery_send(delivery)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    letter = (
-        deliveries[0].letter
-        if deliveries
-        else Letter.objects.select_related("person").filter(pk=letter_id).first()
-    )
     if letter is not None:
         outcomes["copy"] = int(_supporter_copy_send(letter, deliveries))
         if outcomes.get("sent"):
@@ -115,12 +111,7 @@ def letter_send(*, letter_id: int) -> dict[str, int]:
 
 def letter_copy_send(*, letter_id: int) -> bool:
     """The supporter's copy alone, at most once (a retry after a temporary failure)."""
-    deliveries = list(_deliveries_for_sending(letter_id=letter_id))
-    letter = (
-        deliveries[0].letter
-        if deliveries
-        else Letter.objects.select_related("person").filter(pk=letter_id).first()
-    )
+    letter, deliveries = _letter_with_deliveries(letter_id)
     if letter is None or letter.state != LetterState.CONFIRMED:
         return False
     return _supporter_copy_send(letter, deliveries)
@@ -141,23 +132,37 @@ def delivery_send(*, delivery_id: int) -> str:
 def _deliveries_for_sending(
     *, letter_id: int | None = None, delivery_id: int | None = None
 ) -> list[Delivery]:
-    """Deliveries with everything their message needs in one query; the representatives'
-    roles (one more) only if the letter names a title."""
-    queryset = Delivery.objects.select_related(
-        "letter",
-        "letter__person",
-        "letter__district",
-        "representative",
-        "representative__district",
-    ).order_by("pk")
+    queryset = Delivery.objects.all()
     if letter_id is not None:
         queryset = queryset.filter(letter_id=letter_id)
     if delivery_id is not None:
         queryset = queryset.filter(pk=delivery_id)
-    deliveries = list(queryset)
-    if deliveries and TITLE_PLACEHOLDER in deliveries[0].letter.subject + deliveries[0].letter.body:
+    return _with_message_data(queryset)
+
+
+def _with_message_data(queryset: QuerySet[Delivery]) -> list[Delivery]:
+    """Deliveries with everything their messages need in one query; the representatives'
+    roles (one more) only if a letter names a title."""
+    deliveries = list(
+        queryset.select_related(
+            "letter",
+            "letter__person",
+            "letter__district",
+            "representative",
+            "representative__district",
+        ).order_by("pk")
+    )
+    if any(TITLE_PLACEHOLDER in d.letter.subject + d.letter.body for d in deliveries):
         prefetch_related_objects([d.representative for d in deliveries], "roles")
     return deliveries
+
+
+def _letter_with_deliveries(letter_id: int) -> tuple[Letter | None, list[Delivery]]:
+    """A letter (with its supporter) and its deliveries, ready for sending."""
+    deliveries = _deliveries_for_sending(letter_id=letter_id)
+    if deliveries:
+        return deliveries[0].letter, deliveries
+    return Letter.objects.select_related("person").filter(pk=letter_id).first(), []
 
 
 def _delivery_send(delivery: Delivery) -> str:
@@ -210,26 +215,21 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
     letter = delivery.letter
     rep = delivery.representative
     person = letter.person
-    body = letter_render(
-        letter.body,
+    render = partial(
+        letter_render,
         rep=rep,
         district=letter.district,
         supporter_name=letter.supporter_name,
         supporter_city=letter.supporter_city,
     )
+    body = render(letter.body)
     own_mp = letter.district_id is not None and rep.district_id == letter.district_id
     footer = [f"{letter.supporter_name}", letter.supporter_city]
     if own_mp and person and person.postal_code:
         footer.append(person.postal_code)  # a constituent's address goes to their own MP only
     text = body.rstrip() + "\n\n--\n" + "\n".join(f for f in footer if f) + "\n"
     return EmailMessage(
-        subject=letter_render(
-            letter.subject,
-            rep=rep,
-            district=letter.district,
-            supporter_name=letter.supporter_name,
-            supporter_city=letter.supporter_city,
-        ),
+        subject=render(letter.subject),
         body=text,
         from_email=_from_header(letter.supporter_name),
         to=[rep.email],
@@ -288,18 +288,17 @@ def deliveries_release_deferred(*, today: datetime.date | None = None) -> int:
 
 def digests_send(*, now: datetime.datetime | None = None) -> int:
     """One message per office per campaign carrying every letter waiting for it."""
-    waiting: QuerySet[Delivery] = Delivery.objects.filter(
-        digest=True, state=DeliveryState.QUEUED
-    ).select_related("letter", "representative", "letter__person", "letter__district")
+    waiting = _with_message_data(Delivery.objects.filter(digest=True, state=DeliveryState.QUEUED))
     groups: dict[tuple[int, int], list[Delivery]] = {}
     for delivery in waiting:
         groups.setdefault((delivery.representative_id, delivery.letter.campaign_id), []).append(
             delivery
         )
+    campaigns = LetterCampaignPage.objects.in_bulk({campaign for _rep, campaign in groups})
     sent = 0
     for (rep_id, campaign_id), deliveries in groups.items():
         rep = deliveries[0].representative
-        campaign = LetterCampaignPage.objects.get(pk=campaign_id)
+        campaign = campaigns[campaign_id]
         parts = [str(_letter_message(d).body) for d in deliveries]
         with transaction.atomic():
             ids = [d.pk for d in deliveries]
