@@ -31,9 +31,7 @@ def bench_insert(request: HttpRequest) -> HttpResponse:
     with HARBOUR_BENCH). It goes through the same middleware, CSRF included."""
     if request.method != "POST":
         return HttpResponse(status=405)
-    AuditEntry.objects.create(
-        actor_label="bench", action="bench.insert", target_type="bench", target_id="0"
-    )
+    _bench_row("bench.insert")
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -46,11 +44,14 @@ def bench_insert_enqueue(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405)
     with transaction.atomic():
-        entry = AuditEntry.objects.create(
-            actor_label="bench", action="bench.enqueue", target_type="bench", target_id="0"
-        )
-        bench_noop.enqueue(entry.pk)
+        bench_noop.enqueue(_bench_row("bench.enqueue").pk)
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _bench_row(action: str) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor_label="bench", action=action, target_type="bench", target_id="0"
+    )
 
 
 @requires_csrf_token

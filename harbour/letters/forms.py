@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harbour.core.postal import postal_code_normalise
 from harbour.core.sanitise import strip_html
+from harbour.people.models import NEWSLETTER_WORDING
 from harbour.signons.forms import PlainCharField
 
 
@@ -31,7 +32,7 @@ class LetterForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     city = PlainCharField(label=_("City"), max_length=100, required=False)
     newsletter = forms.BooleanField(
-        label=_("Send me the coalition's news and campaign updates (unsubscribe any time)."),
+        label=_(NEWSLETTER_WORDING),
         required=False,
     )
     nickname = forms.CharField(required=False, label=_("Leave this field empty"))

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
-from harbour.people.models import ConsentTopic
+from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
     consent_record,
@@ -23,8 +23,6 @@ from harbour.representatives.models import ElectoralDistrict, Office, Representa
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 
 CONFIRM_SALT = "harbour.letters.confirm"
-# The form's label, word for word (the consent record keeps what the supporter was shown).
-NEWSLETTER_WORDING = "Send me the coalition's news and campaign updates (unsubscribe any time)."
 
 
 class LetterError(Exception):

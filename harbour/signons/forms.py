@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harbour.core.postal import postal_code_normalise, postal_code_province
 from harbour.core.sanitise import strip_html
+from harbour.people.models import NEWSLETTER_WORDING
 
 from .models import Listing, Office, SignerKind
 
@@ -24,7 +25,7 @@ class SignatureForm(forms.Form):
     kind: str = ""
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     newsletter = forms.BooleanField(
-        label=_("Send me the coalition's news and campaign updates (unsubscribe any time)."),
+        label=_(NEWSLETTER_WORDING),
         required=False,
     )
     # Honeypot: hidden from people by CSS, filled in by bots.

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from harbour.core.audit import audit_record
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
-from harbour.people.models import ConsentTopic, Person
+from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
     consent_record,
@@ -55,7 +55,6 @@ LISTING_WORDING = (
     "How your name appears on the public list: full name, initials and city, or not at all. "
     "Your e-mail address and postal code are never shown."
 )
-NEWSLETTER_WORDING = "Send me the coalition's news and campaign updates (unsubscribe any time)."
 
 
 def signature_create(

@@ -83,19 +83,17 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
         messages.error(request, _("Choose how you are signing: the form was incomplete."))
         return _render(request, page, status=400)
     address = ip_hash(request)
-    per_ip = ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
     form = FORMS[kind](request.POST)
     if form.is_bot() or not form.is_valid():
         # Every attempt counts against the network's limit, valid or not.
-        if not hit(*per_ip):
+        if not hit(*_per_ip(address)):
             return _too_many(request)
         if form.is_bot():
             # Look like success so the bot learns nothing; store nothing.
             return HttpResponseRedirect(page.url + "thanks/")
         return _render(request, page, status=400, **{kind: form})
     email = normalise_email(form.cleaned_data["email"])
-    # Both limits in one round trip to the cache.
-    if not hits(per_ip, ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL)):
+    if not _within_limits(address, email):
         return _too_many(request)
     try:
         outcome = services.signature_create(
@@ -155,8 +153,7 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
     if "@" not in email or len(email) > 254:
         return HttpResponse("individual-email: an e-mail address", status=400)
     address = ip_hash(request)
-    per_ip = ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
-    if not hits(per_ip, ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL)):
+    if not _within_limits(address, email):
         return HttpResponse(status=429)
     services.signature_create(
         page=page,
@@ -167,6 +164,15 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
         language="en",
     )
     return HttpResponseRedirect(page.url + "thanks/")
+
+
+def _per_ip(address: str) -> tuple[str, str, str]:
+    return ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
+
+
+def _within_limits(address: str, email: str) -> bool:
+    """Counts a valid signature against both limits, in one round trip to the cache."""
+    return hits(_per_ip(address), ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL))
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

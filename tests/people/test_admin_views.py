@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from harbour.core.models import AuditEntry
 from harbour.core.roles import ADMINISTRATORS, EDITORS, MEMBER_AUTHORS, MODERATORS
-from harbour.people.models import ConsentTopic, Person
+from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import consent_record, person_erase
 from harbour.signons.counts import count_total
 from harbour.signons.models import Signature
-from harbour.signons.services import NEWSLETTER_WORDING
 from tests.content.factories import UserFactory
 
 from .factories import PersonFactory, sign, visit_later

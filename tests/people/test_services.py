@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from harbour.core.models import AuditEntry
-from harbour.people.models import Consent, ConsentTopic, Person
+from harbour.people.models import NEWSLETTER_WORDING, Consent, ConsentTopic, Person
 from harbour.people.services import (
     consent_record,
     normalise_email,
@@ -18,7 +18,7 @@ from harbour.people.services import (
 )
 from harbour.signons.counts import count_total
 from harbour.signons.models import Signature
-from harbour.signons.services import LISTING_WORDING, NEWSLETTER_WORDING
+from harbour.signons.services import LISTING_WORDING
 from tests.content.factories import UserFactory
 
 from .factories import PersonFactory, make_petition, sign, visit_later
