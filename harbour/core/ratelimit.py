@@ -3,6 +3,7 @@ counts together). Keys are keyed hashes, never raw addresses or e-mails."""
 
 import time
 from dataclasses import dataclass
+from functools import cache as cache_per_client
 from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -46,7 +47,7 @@ def hits(*checks: tuple[str, str, Rate | str]) -> bool:
     if client is None:
         return all([_hit_cache(key, rate) for key, rate in windows])
     keys = [cache.make_key(key) for key, _rate in windows]
-    counts = client.eval(_COUNT_SCRIPT, len(keys), *keys, *(r.period + 1 for _k, r in windows))
+    counts = _count_script(client)(keys=keys, args=[r.period + 1 for _k, r in windows])
     return all(count <= rate.limit for count, (_key, rate) in zip(counts, windows, strict=True))
 
 
@@ -61,6 +62,13 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
+
+
+@cache_per_client
+def _count_script(client: Any) -> Any:
+    """The script, sent to Redis once and then called by its SHA1 (EVALSHA; redis-py sends
+    it again if Redis has forgotten it)."""
+    return client.register_script(_COUNT_SCRIPT)
 
 
 def _hit_cache(key: str, rate: Rate) -> bool:

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from harbour.core.audit import audit_record
+from harbour.core.rows import row_insert
 
 from .models import Consent, ConsentTopic, Person
 from .registry import HistoryItem, providers
@@ -42,12 +43,8 @@ def person_get_or_create(
         "language": language,
     }
     email = normalise_email(email)
-    now = timezone.now()
-    pk = _person_insert_if_new(email=email, details=details, now=now)
-    if pk is not None:
-        person = Person(pk=pk, email=email, created_at=now, updated_at=now, **details)
-        person._state.adding = False
-        person._state.db = connection.alias
+    person = Person(email=email, **details)
+    if row_insert(person, unless_conflict_on="email"):
         return person, True
     with transaction.atomic():
         found = Person.objects.select_for_update().filter(email=email).first()
@@ -60,27 +57,6 @@ def person_get_or_create(
         if changed:
             person.save(update_fields=[*changed, "updated_at"])
     return person, False
-
-
-def _person_insert_if_new(*, email: str, details: dict[str, str], now: Any) -> int | None:
-    """INSERT ... ON CONFLICT (email) DO NOTHING RETURNING id: the new row's id, or None if
-    the address is already there (or is being inserted by a transaction that then commits:
-    PostgreSQL waits for it). PostgreSQL and SQLite 3.35+ both take this statement; unlike
-    get_or_create it needs no savepoint, as a conflict raises nothing."""
-    columns = ["email", *details, "created_at", "updated_at"]
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    values = [email, *details.values(), stamp, stamp]
-    quote = connection.ops.quote_name
-    # Only the model's own table and column names are formatted in; values are parameters.
-    sql = (
-        f"INSERT INTO {quote(Person._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(values))}) "
-        f"ON CONFLICT ({quote('email')}) DO NOTHING RETURNING {quote('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
 
 
 def consent_record(

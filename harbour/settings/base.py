@@ -172,12 +172,16 @@ if env("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-TASKS = {
+# django-tasks' database backend with a cheaper enqueue (core.tasks_backend), run by
+# `manage.py db_worker`. Tests swap in the immediate backend and use DATABASE_TASKS to run
+# the real queue and worker.
+DATABASE_TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "harbour.core.tasks_backend.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+TASKS = DATABASE_TASKS
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
+from harbour.core.rows import row_insert
 from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
@@ -88,9 +89,8 @@ def signature_create(
         if new_person:
             # A person inserted by this transaction cannot have signed yet, and no other
             # transaction can see it: no lookup and no savepoint on the hot path.
-            signature = Signature.objects.create(
-                page=page, person=person, kind=kind, ip_hash=ip_hash, **fields
-            )
+            signature = Signature(page=page, person=person, kind=kind, ip_hash=ip_hash, **fields)
+            row_insert(signature)
             _enqueue_confirmation(signature)
             return SignOutcome(signature=signature, created=True)
         existing = Signature.objects.filter(page=page, person=person).first()

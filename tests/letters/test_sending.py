@@ -167,9 +167,7 @@ def test_one_office_refusing_for_now_does_not_hold_up_the_others(
 
 
 def test_confirming_queues_one_task_per_letter(client, three_recipients, settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = settings.DATABASE_TASKS
     client.post(three_recipients.url + "send/", LETTER)
     DBTaskResult.objects.all().delete()  # the confirmation e-mail's task
     mail.outbox.clear()

@@ -1,6 +1,7 @@
 """Sending through the real database worker, and a worker that dies mid-send."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -9,7 +10,7 @@ from harbour.letters.sending import delivery_send
 
 from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = settings.DATABASE_TASKS
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,6 +4,7 @@ these with real concurrent connections; SQLite serialises them)."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -81,8 +82,7 @@ def test_confirmation_mail_goes_through_the_database_worker(home, mailoutbox):
     """The task is a row committed with the signature; `db_worker` sends it once."""
     from django_tasks_db.models import DBTaskResult
 
-    db_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    with override_settings(TASKS=db_tasks):
+    with override_settings(TASKS=settings.DATABASE_TASKS):
         petition = make_petition(home)
         signature_create(page=petition, kind="individual", email="w@example.org", details=DETAILS)
         assert mailoutbox == []
