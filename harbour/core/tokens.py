@@ -6,6 +6,7 @@ word characters and hyphens in a path segment (Django's signer separates with ':
 import base64
 import datetime
 
+from django.conf import settings
 from django.core import signing
 
 
@@ -30,3 +31,16 @@ def token_read(token: str, *, salt: str, max_age: datetime.timedelta) -> int:
         raise TokenExpired from exc
     except (signing.BadSignature, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise TokenInvalid from exc
+
+
+def confirmation_token_read(token: str, *, salt: str, error: type[Exception]) -> int:
+    """The id a confirmation e-mail's link names. Links last HARBOUR_SIGNATURE_CONFIRM_DAYS;
+    a stale or forged one raises `error("expired")` or `error("invalid")`, the message the
+    confirmation pages show."""
+    max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    try:
+        return token_read(token, salt=salt, max_age=max_age)
+    except TokenExpired as exc:
+        raise error("expired") from exc
+    except TokenInvalid as exc:
+        raise error("invalid") from exc

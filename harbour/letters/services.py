@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
+from harbour.core.tokens import confirmation_token_read, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
@@ -199,27 +199,14 @@ def letter_confirmation_send(*, letter_id: int) -> bool:
     return True
 
 
-def _letter_id_from_token(token: str) -> int:
-    try:
-        return int(
-            token_read(
-                token,
-                salt=CONFIRM_SALT,
-                max_age=datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS),
-            )
-        )
-    except TokenExpired as exc:
-        raise InvalidConfirmation("expired") from exc
-    except TokenInvalid as exc:
-        raise InvalidConfirmation("invalid") from exc
+def _letter_id(token: str) -> int:
+    return confirmation_token_read(token, salt=CONFIRM_SALT, error=InvalidConfirmation)
 
 
 def letter_for_confirmation(*, token: str) -> Letter:
     """The letter a confirmation link names, changing nothing: opening the link (as a mail
     scanner does) only shows the button that sends."""
-    letter = (
-        Letter.objects.select_related("district").filter(pk=_letter_id_from_token(token)).first()
-    )
+    letter = Letter.objects.select_related("district").filter(pk=_letter_id(token)).first()
     if letter is None:
         raise InvalidConfirmation("invalid")
     return letter
@@ -228,7 +215,7 @@ def letter_for_confirmation(*, token: str) -> Letter:
 def letter_confirm(*, token: str) -> Letter:
     """The supporter confirmed (the button behind the link): create one delivery per
     recipient and queue the letter."""
-    letter_id = _letter_id_from_token(token)
+    letter_id = _letter_id(token)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None:

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from harbour.core.audit import audit_record
 from harbour.core.rows import row_insert
-from harbour.core.tokens import TokenExpired, TokenInvalid, token_make, token_read
+from harbour.core.tokens import confirmation_token_read, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
@@ -196,20 +196,14 @@ def _is_official_address(email: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS)
 
 
-def _signature_id_from_token(token: str) -> int:
-    max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
-    try:
-        return int(token_read(token, salt=CONFIRM_SALT, max_age=max_age))
-    except TokenExpired as exc:
-        raise InvalidConfirmation("expired") from exc
-    except TokenInvalid as exc:
-        raise InvalidConfirmation("invalid") from exc
+def _signature_id(token: str) -> int:
+    return confirmation_token_read(token, salt=CONFIRM_SALT, error=InvalidConfirmation)
 
 
 def signature_for_confirmation(*, token: str) -> Signature:
     """The signature a confirmation link names, changing nothing: opening the link (as a
     mail scanner does) only shows the button that confirms."""
-    signature = Signature.objects.filter(pk=_signature_id_from_token(token)).first()
+    signature = Signature.objects.filter(pk=_signature_id(token)).first()
     if signature is None:
         raise InvalidConfirmation("invalid")
     return signature
@@ -222,7 +216,7 @@ def signature_confirm(*, token: str) -> Signature:
     Individuals count at once. Organisations always wait for a moderator (nobody may add a
     group that did not agree); parliamentarians too unless they wrote from an official
     parliamentary address."""
-    signature_id = _signature_id_from_token(token)
+    signature_id = _signature_id(token)
     with transaction.atomic():
         signature = (
             # of=self: PostgreSQL cannot lock the nullable side of the person outer join.
