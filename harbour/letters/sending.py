@@ -308,7 +308,9 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             if locked.count() != len(ids):
                 continue
             message_id = _message_id()
-            locked.update(state=DeliveryState.SENDING, message_id=message_id)
+            locked.update(
+                state=DeliveryState.SENDING, message_id=message_id, attempts=F("attempts") + 1
+            )
         failure = _send(
             EmailMessage(
                 subject=f"{len(deliveries)} letters from constituents and supporters: "
@@ -320,11 +322,16 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         )
         if failure is not None:
             # One office's failure leaves the others' digests to go. A temporary one keeps
-            # its letters for the next digest; a permanent or uncertain one fails them.
+            # its letters for the next digest, each letter up to MAX_ATTEMPTS digests; a
+            # permanent or uncertain one fails them.
             kind, error = failure
-            Delivery.objects.filter(pk__in=ids).update(
-                state=DeliveryState.QUEUED if kind == TEMPORARY else DeliveryState.FAILED,
-                error=error,
+            tried = Delivery.objects.filter(pk__in=ids)
+            if kind == TEMPORARY:
+                tried.filter(attempts__lt=MAX_ATTEMPTS).update(
+                    state=DeliveryState.QUEUED, error=error
+                )
+            tried.filter(state=DeliveryState.SENDING).update(
+                state=DeliveryState.FAILED, error=error
             )
             logger.warning("Digest for representative %s not sent (%s): %s", rep_id, kind, error)
             continue

@@ -526,3 +526,30 @@ def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
     assert digests_send() == 0
     assert handler.to(anand.email) == []
     assert len([m for m in handler.received if "parl.gc.ca" in m[1][0]]) == 2
+
+
+def test_a_digest_refused_for_now_is_tried_at_most_max_attempts_days(
+    client, three_recipients, sink, settings
+):
+    handler, port = sink
+    three_recipients.daily_digest = True
+    three_recipients.save_revision().publish()
+    client.post(three_recipients.url + "send/", LETTER)
+    _confirm(client, three_recipients)
+    anand = Representative.objects.get(last_name="Anand")
+    handler.refuse.add(anand.email)
+    _use_sink(settings, port)
+
+    digests_send()  # the other two offices' digests go
+    held = Delivery.objects.get(representative=anand)
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        held.refresh_from_db()
+        assert (held.state, held.attempts) == (DeliveryState.QUEUED, attempt - 1)
+        assert digests_send() == 0  # the next day's digest, still refused
+    held.refresh_from_db()
+    assert (held.state, held.attempts) == (DeliveryState.FAILED, MAX_ATTEMPTS)
+    assert held.error == "SMTPRecipientsRefused"
+    handler.refuse.clear()
+    assert digests_send() == 0  # given up: never tried again
+    assert handler.to(anand.email) == []
+    assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
