@@ -498,17 +498,23 @@ def test_the_copy_of_an_erased_supporter_is_not_retried(
     assert handler.to("mimi@example.org") == []
 
 
-def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
-    client, three_recipients, sink, settings
-):
+def _digest_one_office_refuses(client, campaign, sink, settings):  # noqa: F811
+    """A letter to three offices held for the daily digest; Anand's office refuses for now."""
     handler, port = sink
-    three_recipients.daily_digest = True
-    three_recipients.save_revision().publish()
-    client.post(three_recipients.url + "send/", LETTER)
-    _confirm(client, three_recipients)  # held for the digest: nothing to offices yet
+    campaign.daily_digest = True
+    campaign.save_revision().publish()
+    client.post(campaign.url + "send/", LETTER)
+    _confirm(client, campaign)  # held for the digest: nothing to offices yet
     anand = Representative.objects.get(last_name="Anand")
     handler.refuse.add(anand.email)
     _use_sink(settings, port)
+    return handler, anand
+
+
+def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
+    client, three_recipients, sink, settings
+):
+    handler, anand = _digest_one_office_refuses(client, three_recipients, sink, settings)
 
     assert digests_send() == 2  # the two other offices' digests went
     for sent in Delivery.objects.filter(state=DeliveryState.SENT).select_related("representative"):
@@ -531,14 +537,7 @@ def test_one_office_refusing_its_digest_keeps_its_letters_and_the_others_go(
 def test_a_digest_refused_for_now_is_tried_at_most_max_attempts_days(
     client, three_recipients, sink, settings
 ):
-    handler, port = sink
-    three_recipients.daily_digest = True
-    three_recipients.save_revision().publish()
-    client.post(three_recipients.url + "send/", LETTER)
-    _confirm(client, three_recipients)
-    anand = Representative.objects.get(last_name="Anand")
-    handler.refuse.add(anand.email)
-    _use_sink(settings, port)
+    handler, anand = _digest_one_office_refuses(client, three_recipients, sink, settings)
 
     digests_send()  # the other two offices' digests go
     held = Delivery.objects.get(representative=anand)
