@@ -8,19 +8,25 @@ in through `core.rows.row_insert` (one INSERT whose SQL is built once) and the T
 built once. The row, the signal and the result are what upstream gives, and `db_worker`
 runs the tasks unchanged: this is still the tasks API and its queue."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django_tasks_db.backend import DatabaseBackend as UpstreamDatabaseBackend
 from django_tasks_db.backend import TaskResult
 from django_tasks_db.compat import Task, TaskResultStatus, normalize_json, task_enqueued
-from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import normalize_uuid
 
 from .rows import row_insert
 
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
+
 
 class DatabaseBackend(UpstreamDatabaseBackend):
-    def _task_to_db_task(self, task: Task, args: Any, kwargs: Any) -> DBTaskResult:
+    def _task_to_db_task(self, task: Task, args: Any, kwargs: Any) -> "DBTaskResult":
+        # Imported here, as upstream does: tasks are declared (and this backend built)
+        # while apps may still be loading.
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
         db_result: DBTaskResult = DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
