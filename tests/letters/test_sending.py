@@ -85,6 +85,18 @@ def _use_sink(settings, port: int) -> None:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
 
+def _write_and_confirm(client, campaign, settings, *, port=None, backend=None, data=LETTER):  # noqa: F811
+    """A supporter writes (the confirmation e-mail goes to the locmem outbox), then confirms,
+    with the letters sent to the aiosmtpd sink on `port`, or through `backend` (a test
+    e-mail backend of this module)."""
+    client.post(campaign.url + "send/", data)
+    if port is not None:
+        _use_sink(settings, port)
+    if backend is not None:
+        settings.EMAIL_BACKEND = f"{__name__}.{backend.__name__}"
+    _confirm(client, campaign)
+
+
 @pytest.fixture
 def three_recipients(campaign):  # noqa: F811
     ministers = TargetGroup.objects.create(name="All ministers", kind="ministers")
@@ -98,9 +110,7 @@ def test_a_letter_to_three_offices_and_its_copy_go_over_one_connection(
     client, three_recipients, sink, settings
 ):
     handler, port = sink
-    client.post(three_recipients.url + "send/", LETTER)  # the confirmation: locmem outbox
-    _use_sink(settings, port)
-    _confirm(client, three_recipients)
+    _write_and_confirm(client, three_recipients, settings, port=port)
 
     offices = sorted(r for _, rcpts, _ in handler.received for r in rcpts if "parl.gc.ca" in r)
     assert len(offices) == 3 and len(set(offices)) == 3
@@ -126,17 +136,21 @@ def test_letters_in_a_burst_share_the_workers_connection_and_an_idle_one_is_rene
 ):
     handler, port = sink
     for n in range(2):
-        client.post(campaign.url + "send/", {**LETTER, "email": f"writer{n}@example.org"})
-        _use_sink(settings, port)
-        _confirm(client, campaign)
+        _write_and_confirm(
+            client,
+            campaign,
+            settings,
+            port=port,
+            data={**LETTER, "email": f"writer{n}@example.org"},
+        )
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert len(handler.received) == 4  # two letters and two copies
     assert len(handler.sessions()) == 1
 
     settings.HARBOUR_MAIL_REUSE_SECONDS = 0  # every message finds the connection too old
-    client.post(campaign.url + "send/", {**LETTER, "email": "writer3@example.org"})
-    _use_sink(settings, port)
-    _confirm(client, campaign)
+    _write_and_confirm(
+        client, campaign, settings, port=port, data={**LETTER, "email": "writer3@example.org"}
+    )
     assert len(handler.received) == 6
     assert len(handler.sessions()) == 3  # the letter and its copy each on a new one
 
@@ -147,9 +161,7 @@ def test_one_office_refusing_for_now_does_not_hold_up_the_others(
     handler, port = sink
     anand = Representative.objects.get(last_name="Anand")
     handler.refuse.add(anand.email)
-    client.post(three_recipients.url + "send/", LETTER)
-    _use_sink(settings, port)
-    _confirm(client, three_recipients)
+    _write_and_confirm(client, three_recipients, settings, port=port)
 
     refused = Delivery.objects.get(representative=anand)
     assert (refused.state, refused.attempts, refused.error) == (
@@ -323,9 +335,9 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
     controller.start()
     try:
         for n in range(2):
-            client.post(campaign.url + "send/", {**LETTER, "email": f"w{n}@example.org"})
-            _use_sink(settings, port)
-            _confirm(client, campaign)
+            _write_and_confirm(
+                client, campaign, settings, port=port, data={**LETTER, "email": f"w{n}@example.org"}
+            )
             settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
             if n == 0:
                 time.sleep(1.6)  # the server drops the kept connection meanwhile
@@ -343,9 +355,7 @@ def test_a_copy_refused_for_now_is_sent_once_by_letters_retry(
 ):
     handler, port = sink
     handler.refuse.add("mimi@example.org")
-    client.post(campaign.url + "send/", LETTER)
-    _use_sink(settings, port)
-    _confirm(client, campaign)
+    _write_and_confirm(client, campaign, settings, port=port)
 
     letter = Letter.objects.get()
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, 1)
@@ -375,9 +385,7 @@ def test_a_copy_refused_for_now_is_sent_once_by_letters_retry(
 def test_a_copy_refused_for_good_is_not_tried_again(client, campaign, sink, settings):  # noqa: F811
     handler, port = sink
     handler.refuse_for_good.add("mimi@example.org")
-    client.post(campaign.url + "send/", LETTER)
-    _use_sink(settings, port)
-    _confirm(client, campaign)
+    _write_and_confirm(client, campaign, settings, port=port)
 
     letter = Letter.objects.get()
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, MAX_ATTEMPTS)
@@ -405,9 +413,7 @@ def test_a_delivery_sent_while_a_duplicate_ran_is_not_left_marked_worker_stopped
     campaign,  # noqa: F811 (the fixture)
     settings,
 ):
-    client.post(campaign.url + "send/", LETTER)
-    settings.EMAIL_BACKEND = "tests.letters.test_sending.DuplicateTaskDuringSend"
-    _confirm(client, campaign)
+    _write_and_confirm(client, campaign, settings, backend=DuplicateTaskDuringSend)
 
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.error) == (DeliveryState.SENT, "")
@@ -428,9 +434,7 @@ def test_a_message_cut_off_mid_conversation_is_never_sent_again(
     campaign,  # noqa: F811 (the fixture)
     settings,
 ):
-    client.post(campaign.url + "send/", LETTER)
-    settings.EMAIL_BACKEND = "tests.letters.test_sending.CutOffMidMessage"
-    _confirm(client, campaign)
+    _write_and_confirm(client, campaign, settings, backend=CutOffMidMessage)
 
     delivery = Delivery.objects.get()
     assert delivery.state == DeliveryState.FAILED
@@ -481,9 +485,7 @@ def test_the_copy_of_an_erased_supporter_is_not_retried(
 ):
     handler, port = sink
     handler.refuse.add("mimi@example.org")
-    client.post(campaign.url + "send/", LETTER)
-    _use_sink(settings, port)
-    _confirm(client, campaign)
+    _write_and_confirm(client, campaign, settings, port=port)
     letter = Letter.objects.select_related("person").get()
     assert letter.copy_attempts == 1
 
