@@ -8,7 +8,7 @@ from django.db import transaction
 
 from . import loaders
 from .loaders import LoadReport, Progress
-from .models import PostalArea
+from .models import PostalArea, Representative
 
 
 def data_dir() -> Path:
@@ -21,6 +21,18 @@ def data_dir() -> Path:
     if (shared / "federal_electoral_districts_2023.csv").exists():
         return shared
     return Path(__file__).parent / "fixtures" / "canada"
+
+
+def address_may_be_a_members(email: str) -> bool:
+    """Whether an address in a legislature's domain can stand for a sitting member.
+
+    Staff and constituency offices share their legislature's domain. Where the sitting
+    members' official addresses are on file for that exact domain (the House of Commons'
+    parl.gc.ca), only those addresses can; where none is on file (a province's assembly,
+    the Senate), the domain is all Harbour knows."""
+    domain = email.rsplit("@", 1)[-1]
+    members = Representative.objects.filter(active_to=None, email__iendswith=f"@{domain}")
+    return not members.exists() or members.filter(email__iexact=email).exists()
 
 
 @transaction.atomic

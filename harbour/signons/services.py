@@ -20,7 +20,10 @@ from harbour.people.services import (
     consent_record,
     person_get_or_create,
 )
-from harbour.representatives.services import district_code_for_postal_code
+from harbour.representatives.services import (
+    address_may_be_a_members,
+    district_code_for_postal_code,
+)
 
 from .counts import count_add
 from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
@@ -192,8 +195,13 @@ def signature_confirmation_send(*, signature_id: int) -> bool:
 
 
 def _is_official_address(email: str) -> bool:
+    """A legislature's domain (HARBOUR_PARLIAMENT_DOMAINS), and not an address there that
+    belongs to someone other than a member (representatives.services)."""
     domain = email.rsplit("@", 1)[-1].lower()
-    return any(domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS)
+    in_legislature = any(
+        domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS
+    )
+    return in_legislature and address_may_be_a_members(email)
 
 
 def _signature_id(token: str) -> int:

@@ -92,6 +92,46 @@ def test_mp_from_a_personal_address_waits_for_a_moderator(client, home):
     assert "Jenny Kwan" not in client.get(statement.url).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("address", "state"),
+    [
+        ("Jenny.Kwan@parl.gc.ca", SignatureState.CONFIRMED),  # her address on file
+        ("constituency.office@parl.gc.ca", SignatureState.AWAITING_MODERATION),  # staff
+        ("former.member@parl.gc.ca", SignatureState.AWAITING_MODERATION),  # no longer sits
+        ("jk@ola.org", SignatureState.CONFIRMED),  # no member of that assembly on file
+    ],
+)
+def test_where_members_addresses_are_on_file_only_they_confirm_a_parliamentarian(
+    client, home, address, state
+):
+    """Staff share the House's domain: with the MPs loaded, a staffer's parl.gc.ca address
+    cannot put an MP's name on a statement without a moderator."""
+    from harbour.representatives.models import Office, Representative
+
+    Representative.objects.create(
+        source_key="kwan",
+        first_name="Jenny",
+        last_name="Kwan",
+        office=Office.MP,
+        email="jenny.kwan@parl.gc.ca",
+    )
+    Representative.objects.create(
+        source_key="former",
+        first_name="Former",
+        last_name="Member",
+        office=Office.MP,
+        email="former.member@parl.gc.ca",
+        active_to="2025-03-23",
+    )
+    statement = make_statement(home)
+    _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": address})
+    _confirm(client, mail.outbox[0])
+    assert Signature.objects.get().state == state
+    assert ("Jenny Kwan" in client.get(statement.url).content.decode()) == (
+        state == SignatureState.CONFIRMED
+    )
+
+
 def test_lookalike_parliamentary_domain_is_not_trusted(client, home):
     statement = make_statement(home)
     _sign(client, statement, {**PARLIAMENTARIAN, "parliamentarian-email": "x@fakeparl.gc.ca.evil"})
