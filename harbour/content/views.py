@@ -29,9 +29,12 @@ def like_article(request: HttpRequest, page: ArticlePage) -> HttpResponse:
         return HttpResponse(
             _("Use the Like button on the article."), status=405, headers={"Allow": "POST"}
         )
-    if not hit("like", ip_hash(request), settings.HARBOUR_LIKE_RATE):
+    verdict = hit("like", ip_hash(request), settings.HARBOUR_LIKE_RATE)
+    if not verdict:
         return too_many_requests(
-            request, _("Too many likes from your network. Please try again later.")
+            request,
+            _("Too many likes from your network. Please try again later."),
+            verdict.retry_after,
         )
     token = visitor_token(request) or new_visitor_token()
     if article_like(page=page, token=token):

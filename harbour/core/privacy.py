@@ -6,6 +6,7 @@ HMAC of it is kept instead, enough to rate-limit and review abuse but not to rec
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,5 +27,21 @@ def keyed_hash(value: str, *, purpose: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
+def client_network(request: HttpRequest) -> str:
+    """The client's address, or for IPv6 its /64: one household or phone is given a whole
+    /64 and can pick a new address in it for every request, so limits count networks."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is 192.0.2.1
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def ip_hash(request: HttpRequest) -> str:
-    return keyed_hash(client_ip(request), purpose="ip")
+    """What rate limits and abuse review see of a client: a keyed hash of its network."""
+    return keyed_hash(client_network(request), purpose="ip")

@@ -26,29 +26,52 @@ class Rate:
         return cls(limit=int(count), period=periods[unit])
 
 
-def hit(scope: str, identity: str, rate: Rate | str) -> bool:
-    """Count one hit of `identity` in `scope`; True while it is within the rate."""
+@dataclass(frozen=True)
+class Verdict:
+    """The answer of one or more counters: true while every one is within its rate.
+    `over[i]` tells whether check i is over; `retry_after` is the seconds until every
+    counter that is over starts a new window (0 when none is)."""
+
+    over: tuple[bool, ...]
+    retry_after: int
+
+    def __bool__(self) -> bool:
+        return not any(self.over)
+
+
+def hit(scope: str, identity: str, rate: Rate | str) -> Verdict:
+    """Count one hit of `identity` in `scope`; true while it is within the rate."""
     return hits((scope, identity, rate))
 
 
-def hits(*checks: tuple[str, str, Rate | str]) -> bool:
-    """Count one hit in each (scope, identity, rate); True if every one is within its rate.
+def hits(*checks: tuple[str, str, Rate | str]) -> Verdict:
+    """Count one hit in each (scope, identity, rate); true if every one is within its rate.
 
     Every counter is incremented, even when an earlier one is already over. On Redis all of
     them take one round trip (one small Lua script); on other caches, add() then incr()
     per counter."""
+    now = time.time()
     windows = []
     for scope, identity, rate in checks:
         parsed = Rate.parse(rate) if isinstance(rate, str) else rate
-        window = int(time.time() // parsed.period)
+        window = int(now // parsed.period)
         key = f"rl:{scope}:{keyed_hash(identity, purpose='ratelimit')}:{window}"
         windows.append((key, parsed))
     client = _redis_client()
     if client is None:
-        return all([_hit_cache(key, rate) for key, rate in windows])
-    keys = [cache.make_key(key) for key, _rate in windows]
-    counts = _count_script(client)(keys=keys, args=[r.period + 1 for _k, r in windows])
-    return all(count <= rate.limit for count, (_key, rate) in zip(counts, windows, strict=True))
+        over = tuple(not _hit_cache(key, rate) for key, rate in windows)
+    else:
+        keys = [cache.make_key(key) for key, _rate in windows]
+        counts = _count_script(client)(keys=keys, args=[r.period + 1 for _k, r in windows])
+        over = tuple(
+            count > rate.limit for count, (_key, rate) in zip(counts, windows, strict=True)
+        )
+    waits = [
+        rate.period - int(now % rate.period)
+        for (_key, rate), is_over in zip(windows, over, strict=True)
+        if is_over
+    ]
+    return Verdict(over=over, retry_after=max(waits, default=0))
 
 
 # Each counter: create it with its expiry if missing, then add one; answers the counts. One

@@ -44,8 +44,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
     form = TokenForm(request.POST or None)
     status = 200
-    if request.method == "POST":
-        if not hit("two-factor", str(user.pk), "10/m"):
+    verdict = hit("two-factor", str(user.pk), "10/m") if request.method == "POST" else None
+    if verdict is not None:
+        if not verdict:
             form.add_error(None, _("Too many attempts. Wait a minute and try again."))
             status = 429
         elif form.is_valid() and device.verify_token(form.cleaned_data["token"].strip()):
@@ -63,4 +64,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if not device.confirmed:
         context["qr_uri"] = _qr_data_uri(device.config_url)
         context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "core/two_factor.html", context, status=status)
+    response = render(request, "core/two_factor.html", context, status=status)
+    if verdict is not None and not verdict:
+        response["Retry-After"] = str(max(1, verdict.retry_after))
+    return response

@@ -8,9 +8,11 @@ from django.views.decorators.csrf import requires_csrf_token
 from .models import AuditEntry
 
 
-def too_many_requests(request: HttpRequest, message: str) -> HttpResponse:
-    """The 429 every rate-limited public form answers with."""
-    return render(request, "core/too_many_requests.html", {"message": message}, status=429)
+def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
+    """The 429 every rate-limited public form answers with, saying when to try again."""
+    response = render(request, "core/too_many_requests.html", {"message": message}, status=429)
+    response["Retry-After"] = str(max(1, retry_after))
+    return response
 
 
 @never_cache

@@ -3,16 +3,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.forms import PlainCharField, PlainTextField
 from harbour.core.postal import postal_code_normalise
-from harbour.core.sanitise import strip_html
 from harbour.people.models import NEWSLETTER_WORDING
-from harbour.signons.forms import PlainCharField
 
 
 class PostalCodeForm(forms.Form):
     postal_code = forms.CharField(label=_("Your postal code"), max_length=10)
     district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
-    district_query = forms.CharField(
+    district_query = PlainCharField(
         label=_("Not your riding? Search by district name or city"),
         required=False,
         max_length=100,
@@ -26,7 +25,7 @@ class LetterForm(forms.Form):
     postal_code = forms.CharField(max_length=10, widget=forms.HiddenInput)
     district = forms.CharField(max_length=10, required=False, widget=forms.HiddenInput)
     subject = PlainCharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 16}))
+    body = PlainTextField(label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 16}))
     given_name = PlainCharField(label=_("Given name"), max_length=100)
     family_name = PlainCharField(label=_("Family name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
@@ -45,8 +44,8 @@ class LetterForm(forms.Form):
         return postal_code_normalise(self.cleaned_data["postal_code"])
 
     def clean_body(self) -> str:
-        # Letters are plain text: any HTML is removed, not escaped.
-        text = strip_html(self.cleaned_data["body"]).strip()
+        # Plain text, kept as typed: escaped wherever it is shown, sent as text/plain.
+        text = self.cleaned_data["body"]
         if len(text) > self.max_length:
             raise forms.ValidationError(
                 _("Keep your letter under %(n)d characters.") % {"n": self.max_length}

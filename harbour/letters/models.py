@@ -124,8 +124,9 @@ class LetterState(models.TextChoices):
 
 
 class Letter(models.Model):
+    # PROTECT: letters are never deleted with their campaign page (see signons' Signature).
     campaign = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="letters"
+        "wagtailcore.Page", on_delete=models.PROTECT, related_name="letters"
     )
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
@@ -144,6 +145,9 @@ class Letter(models.Model):
     supporter_city = models.CharField(max_length=100, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # True: subject and body are the campaign's template (supporters could not edit it),
+    # filled in for each recipient; False: the supporter's words, sent as typed.
+    templated = models.BooleanField(default=False)
     ip_hash = models.CharField(max_length=64, blank=True)
     # The newsletter choice on the form; recorded as consent only once the address owner
     # confirms (an unconfirmed address cannot agree to anything).

@@ -4,7 +4,6 @@ import datetime
 import logging
 import smtplib
 from email.utils import formataddr, make_msgid
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,7 +17,7 @@ from harbour.core.mailconnection import connection_discard, worker_connection
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import public_letter_count_forget
-from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_render
+from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_text
 
 MAX_ATTEMPTS = 5
 
@@ -215,21 +214,14 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
     letter = delivery.letter
     rep = delivery.representative
     person = letter.person
-    render = partial(
-        letter_render,
-        rep=rep,
-        district=letter.district,
-        supporter_name=letter.supporter_name,
-        supporter_city=letter.supporter_city,
-    )
-    body = render(letter.body)
+    subject, body = letter_text(letter, rep=rep)
     own_mp = letter.district_id is not None and rep.district_id == letter.district_id
     footer = [f"{letter.supporter_name}", letter.supporter_city]
     if own_mp and person and person.postal_code:
         footer.append(person.postal_code)  # a constituent's address goes to their own MP only
     text = body.rstrip() + "\n\n--\n" + "\n".join(f for f in footer if f) + "\n"
     return EmailMessage(
-        subject=render(letter.subject),
+        subject=subject,
         body=text,
         from_email=_from_header(letter.supporter_name),
         to=[rep.email],

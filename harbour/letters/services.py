@@ -1,8 +1,9 @@
 """Letter campaign rules, shared by the views, tasks, admin and commands."""
 
 import datetime
-import string
+import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,8 +12,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from harbour.core.tokens import confirmation_token_read, token_make
-from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic
+from harbour.core.tokens import confirmation_token_read, content_digest, token_make
+from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
     consent_record,
@@ -62,47 +63,65 @@ def representative_title(rep: Representative) -> str:
 
 
 TITLE_PLACEHOLDER = "{representative_title}"
-
-
-class _Values(dict[str, str]):
-    """The placeholders' values; the title (a query of the roles unless prefetched) only
-    when the text asks for it."""
-
-    def __init__(self, rep: Representative | None, **values: str) -> None:
-        super().__init__(**values)
-        self.rep = rep
-
-    def __missing__(self, key: str) -> str:
-        if key == "representative_title":
-            self[key] = representative_title(self.rep) if self.rep else ""
-            return self[key]
-        return "{" + key + "}"  # an unknown placeholder is left as typed
+PLACEHOLDERS = (
+    "representative",
+    "representative_title",
+    "district",
+    "supporter_name",
+    "supporter_city",
+)
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
 def letter_render(
-    text: str,
+    template: str,
     *,
     rep: Representative | None,
     district: ElectoralDistrict | None,
     supporter_name: str,
     supporter_city: str,
 ) -> str:
-    values = _Values(
-        rep,
-        representative=str(rep) if rep else "",
-        district=district.name_en if district else "",
-        supporter_name=supporter_name,
-        supporter_city=supporter_city,
+    """A campaign's own template with its placeholders filled in: exactly the names in
+    PLACEHOLDERS, each written `{name}`; any other brace stays as typed. Only an editor's
+    template is ever rendered; a supporter's text is sent as written (a format string in
+    it could otherwise make a 3 MB letter or print Python's internals)."""
+    values = {
+        "representative": str(rep) if rep else "",
+        "district": district.name_en if district else "",
+        "supporter_name": supporter_name,
+        "supporter_city": supporter_city,
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "representative_title":  # a query of the roles unless prefetched
+            return representative_title(rep) if rep else ""
+        return values[name]
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def letter_text(letter: Letter, *, rep: Representative | None) -> tuple[str, str]:
+    """The subject and body `rep` receives: the campaign's template rendered for them, or
+    the supporter's own words as they typed them."""
+    if not letter.templated:
+        return letter.subject, letter.body
+    render = partial(
+        letter_render,
+        rep=rep,
+        district=letter.district,
+        supporter_name=letter.supporter_name,
+        supporter_city=letter.supporter_city,
     )
-    try:
-        return string.Formatter().vformat(text, (), values)
-    except (ValueError, IndexError, KeyError, AttributeError):
-        return text  # a stray brace: send the text as written
+    return render(letter.subject), render(letter.body)
 
 
 @dataclass(frozen=True)
 class LetterOutcome:
-    letter: Letter
+    """What a submission did. The supporter sees the same page whatever it is; only the
+    address's owner learns, by e-mail, which it was."""
+
+    letter: Letter | None  # None: this address had already sent a letter; nothing stored
     created: bool
 
 
@@ -122,13 +141,22 @@ def letter_create(
     language: str = "",
 ) -> LetterOutcome:
     """Store a pending letter and queue its confirmation e-mail (nobody writes in another
-    person's name: nothing is sent until the address owner confirms)."""
+    person's name: nothing is sent until the address owner confirms).
+
+    A submission never changes an earlier one: each pending letter has its own link, bound
+    to its own words, so someone who knows a supporter's address cannot replace what the
+    supporter's link sends. An address that already sent a letter in this campaign stores
+    nothing; its owner is told by e-mail. Where the campaign does not let supporters edit,
+    its own template is stored, whatever the form carried."""
     if not campaign.is_open():
         raise LetterError("This campaign is closed.")
     if campaign.delivery != "send":
         raise LetterError("This campaign's letters are sent from your own e-mail program.")
+    templated = not campaign.allow_editing
+    if templated:
+        subject, body = campaign.subject_template, campaign.body_template
     with transaction.atomic():
-        person, _ = person_get_or_create(
+        person, new_person = person_get_or_create(
             email=email,
             given_name=given_name,
             family_name=family_name,
@@ -137,16 +165,12 @@ def letter_create(
             province=district.province if district else "",
             language=language,
         )
-        pending = Letter.objects.filter(
-            campaign=campaign, person=person, state=LetterState.PENDING
-        ).first()
-        if pending is not None:  # an unconfirmed letter: replace its text, resend the link
-            pending.subject, pending.body, pending.district = subject, body, district
-            pending.newsletter = newsletter
-            pending.created_at = timezone.now()  # the new link's life starts now (purge)
-            pending.save(update_fields=["subject", "body", "district", "newsletter", "created_at"])
-            _enqueue_confirmation(pending)
-            return LetterOutcome(letter=pending, created=False)
+        sent = None if new_person else _confirmed_letter(campaign.pk, person.pk)
+        if sent is not None:
+            from .tasks import send_letter_already_sent
+
+            send_letter_already_sent.enqueue(sent.pk)
+            return LetterOutcome(letter=None, created=False)
         letter = Letter.objects.create(
             campaign=campaign,
             person=person,
@@ -155,11 +179,18 @@ def letter_create(
             supporter_city=city,
             subject=subject,
             body=body,
+            templated=templated,
             ip_hash=ip_hash,
             newsletter=newsletter,
         )
         _enqueue_confirmation(letter)
     return LetterOutcome(letter=letter, created=True)
+
+
+def _confirmed_letter(campaign_id: int, person_id: int) -> Letter | None:
+    return Letter.objects.filter(
+        campaign_id=campaign_id, person_id=person_id, state=LetterState.CONFIRMED
+    ).first()
 
 
 def _enqueue_confirmation(letter: Letter) -> None:
@@ -168,60 +199,98 @@ def _enqueue_confirmation(letter: Letter) -> None:
     send_letter_confirmation.enqueue(letter.pk)
 
 
+def _digest(letter: Letter) -> bytes:
+    """What the supporter submitted; a link confirms these words and nothing else."""
+    return content_digest(
+        letter.campaign_id,
+        letter.person_id,
+        letter.district_id,
+        letter.supporter_name,
+        letter.supporter_city,
+        letter.subject,
+        letter.body,
+        letter.templated,
+        letter.newsletter,
+    )
+
+
 def confirmation_token(letter: Letter) -> str:
-    return token_make(letter.pk, salt=CONFIRM_SALT)
+    return token_make(letter.pk, salt=CONFIRM_SALT, digest=_digest(letter))
 
 
-def letter_confirmation_send(*, letter_id: int) -> bool:
-    letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
-    if letter is None or letter.state != LetterState.PENDING or not letter.person:
-        return False
-    if not letter.person.email:
+def _send_to_owner(letter: Letter, template: str, **extra: object) -> bool:
+    """An e-mail to the letter's address, in the supporter's language, from
+    `letters/email/<template>` (subject, text and HTML)."""
+    if letter.person is None or not letter.person.email:
         return False
     campaign = letter.campaign.specific
     with translation.override(letter.person.language or settings.LANGUAGE_CODE):
-        url = f"{settings.SITE_URL}{campaign.url}confirm/{confirmation_token(letter)}/"
         context = {
             "letter": letter,
             "campaign": campaign,
-            "url": url,
+            "campaign_url": f"{settings.SITE_URL}{campaign.url}",
             "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+            **extra,
         }
+        prefix = f"letters/email/{template}"
         message = EmailMultiAlternatives(
-            subject=render_to_string("letters/email/confirm_subject.txt", context).strip(),
-            body=render_to_string("letters/email/confirm.txt", context),
+            subject=render_to_string(f"{prefix}_subject.txt", context).strip(),
+            body=render_to_string(f"{prefix}.txt", context),
             to=[letter.person.email],
         )
-        message.attach_alternative(
-            render_to_string("letters/email/confirm.html", context), "text/html"
-        )
+        message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
     message.send()
     return True
 
 
-def _letter_id(token: str) -> int:
+def letter_confirmation_send(*, letter_id: int) -> bool:
+    letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
+    if letter is None or letter.state != LetterState.PENDING:
+        return False
+    campaign = letter.campaign.specific
+    url = f"{settings.SITE_URL}{campaign.url}confirm/{confirmation_token(letter)}/"
+    return _send_to_owner(letter, "confirm", url=url)
+
+
+def letter_already_sent_notify(*, letter_id: int) -> bool:
+    """Tell the owner of an address that wrote again that their letter had already gone
+    (the form said only "check your e-mail", to them as to anyone)."""
+    letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
+    if letter is None or letter.state != LetterState.CONFIRMED:
+        return False
+    return _send_to_owner(letter, "already_sent")
+
+
+def _letter_id(token: str) -> tuple[int, bytes]:
     return confirmation_token_read(token, salt=CONFIRM_SALT, error=InvalidConfirmation)
 
 
 def letter_for_confirmation(*, token: str) -> Letter:
     """The letter a confirmation link names, changing nothing: opening the link (as a mail
     scanner does) only shows the button that sends."""
-    letter = Letter.objects.select_related("district").filter(pk=_letter_id(token)).first()
-    if letter is None:
+    letter_id, digest = _letter_id(token)
+    letter = Letter.objects.select_related("district").filter(pk=letter_id).first()
+    if letter is None or _digest(letter) != digest:
         raise InvalidConfirmation("invalid")
     return letter
 
 
 def letter_confirm(*, token: str) -> Letter:
     """The supporter confirmed (the button behind the link): create one delivery per
-    recipient and queue the letter."""
-    letter_id = _letter_id(token)
+    recipient and queue the letter. One letter per supporter and campaign: a second
+    pending one cannot be sent once another has been."""
+    letter_id, digest = _letter_id(token)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(pk=letter_id).first()
-        if letter is None:
+        if letter is None or _digest(letter) != digest:
             raise InvalidConfirmation("invalid")
         if letter.state != LetterState.PENDING:
             return letter
+        if letter.person_id is not None:
+            # Two of the supporter's links pressed at once: one waits for the other here.
+            Person.objects.select_for_update().filter(pk=letter.person_id).first()
+            if _confirmed_letter(letter.campaign_id, letter.person_id) is not None:
+                raise InvalidConfirmation("already sent")
         letter.state = LetterState.CONFIRMED
         letter.confirmed_at = timezone.now()
         letter.save(update_fields=["state", "confirmed_at"])

@@ -11,6 +11,11 @@ def send_letter_confirmation(letter_id: int) -> bool:
 
 
 @task()
+def send_letter_already_sent(letter_id: int) -> bool:
+    return services.letter_already_sent_notify(letter_id=letter_id)
+
+
+@task()
 def send_letter(letter_id: int) -> dict[str, int]:
     return sending.letter_send(letter_id=letter_id)
 

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hit
+from harbour.core.ratelimit import Verdict, hit
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 from harbour.representatives.lookup import district_lookup, district_search
@@ -45,8 +46,9 @@ def _district(code: str, postal_code: str) -> tuple[ElectoralDistrict | None, bo
 def write(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(page.url)
-    if not hit("letters-lookup", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP):
-        return _too_many(request)
+    verdict = hit("letters-lookup", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP)
+    if not verdict:
+        return _too_many(request, verdict)
     form = PostalCodeForm(request.POST)
     if not form.is_valid():
         return TemplateResponse(
@@ -113,8 +115,9 @@ def _mailto(page: LetterCampaignPage, targets: list, district: ElectoralDistrict
 def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(page.url)
-    if not hit("letters-ip", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP):
-        return _too_many(request)
+    verdict = hit("letters-ip", ip_hash(request), settings.HARBOUR_LETTER_RATE_IP)
+    if not verdict:
+        return _too_many(request, verdict)
     if request.POST.get("mode") == "mailto" and page.delivery == "mailto":
         return _mailto_click(request, page)
     form = LetterForm(request.POST, max_length=page.max_length)
@@ -138,38 +141,36 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
         )
     data = form.cleaned_data
     email = normalise_email(data["email"])
-    if not hit("letters-email", email, settings.HARBOUR_LETTER_RATE_EMAIL):
-        return _too_many(request)
-    district, _approx = _district(data["district"], data["postal_code"])
-    subject, body = data["subject"], data["body"]
-    if not page.allow_editing:
-        subject, body = page.subject_template, page.body_template
-    try:
-        services.letter_create(
-            campaign=page,
-            email=email,
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            postal_code=data["postal_code"],
-            city=data["city"],
-            district=district,
-            subject=subject,
-            body=body,
-            newsletter=data["newsletter"],
-            ip_hash=ip_hash(request),
-            language=get_language() or "",
-        )
-    except services.LetterError as error:
-        messages.error(request, str(error))
-        return HttpResponseRedirect(page.url)
-    messages.success(
-        request,
-        _(
-            "Almost done: check your e-mail, open the link and press the button to send your "
-            "letter."
-        ),
-    )
+    # Past the per-address limit nothing is stored or sent, and the answer is the same as
+    # for any other valid letter: the form never tells whether an address has written.
+    if hit("letters-email", email, settings.HARBOUR_LETTER_RATE_EMAIL):
+        district, _approx = _district(data["district"], data["postal_code"])
+        try:
+            services.letter_create(
+                campaign=page,
+                email=email,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                postal_code=data["postal_code"],
+                city=data["city"],
+                district=district,
+                subject=data["subject"],
+                body=data["body"],
+                newsletter=data["newsletter"],
+                ip_hash=ip_hash(request),
+                language=get_language() or "",
+            )
+        except services.LetterError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(page.url)
+    messages.success(request, LETTER_RECEIVED)
     return HttpResponseRedirect(page.url + "thanks/")
+
+
+# The one answer to every valid letter, whatever the address has done before.
+LETTER_RECEIVED = _lazy(
+    "Almost done: check your e-mail, open the link and press the button to send your letter."
+)
 
 
 def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
@@ -189,9 +190,11 @@ class MailtoRedirect(HttpResponseRedirect):
     allowed_schemes = ["mailto"]
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
+def _too_many(request: HttpRequest, verdict: Verdict) -> HttpResponse:
     return too_many_requests(
-        request, _("Too many letters from your network or address. Please try again later.")
+        request,
+        _("Too many letters from your network. Please try again later."),
+        verdict.retry_after,
     )
 
 
@@ -211,28 +214,22 @@ def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpR
         return TemplateResponse(
             request,
             "letters/confirm_failed.html",
-            {**_base(page), "expired": str(error) == "expired"},
+            {**_base(page), "reason": str(error)},
             status=400,
         )
     if letter.campaign_id != page.pk:
         return TemplateResponse(request, "letters/confirm_failed.html", _base(page), status=400)
     if request.method != "POST" and letter.state == LetterState.PENDING:
         recipients = services.campaign_targets(campaign=page, district=letter.district)
-        # The words the button sends (anyone who knows the address can have replaced an
-        # unconfirmed letter's text), as the first recipient will read them.
-        preview = services.letter_render(
-            letter.body,
-            rep=recipients[0] if recipients else None,
-            district=letter.district,
-            supporter_name=letter.supporter_name,
-            supporter_city=letter.supporter_city,
-        )
+        # The words the button sends, as the first recipient will read them.
+        subject, preview = services.letter_text(letter, rep=recipients[0] if recipients else None)
         return TemplateResponse(
             request,
             "letters/confirm.html",
             {
                 **_base(page),
                 "letter": letter,
+                "subject": subject,
                 "preview": preview,
                 "recipients": recipients,
                 "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,

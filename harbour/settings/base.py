@@ -39,6 +39,7 @@ env = environ.Env(
     HARBOUR_REPRESENT_URL=(str, ""),
     HARBOUR_REPRESENT_TIMEOUT=(float, 2.0),
     HARBOUR_SIGN_RATE_IP=(str, "20/h"),
+    HARBOUR_SIGN_CAP_IP=(str, "500/h"),
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
     HARBOUR_LETTER_RATE_IP=(str, "30/h"),
     HARBOUR_LETTER_RATE_EMAIL=(str, "5/h"),
@@ -277,7 +278,10 @@ HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
 # https://represent.opennorth.ca); empty uses the offline FSA table only.
 HARBOUR_REPRESENT_URL = env("HARBOUR_REPRESENT_URL")
 HARBOUR_REPRESENT_TIMEOUT = env("HARBOUR_REPRESENT_TIMEOUT")
+# Past HARBOUR_SIGN_RATE_IP a network's signatures wait for a moderator (a shared address
+# must not lose genuine signers to a flood); past HARBOUR_SIGN_CAP_IP they are refused (429).
 HARBOUR_SIGN_RATE_IP = env("HARBOUR_SIGN_RATE_IP")
+HARBOUR_SIGN_CAP_IP = env("HARBOUR_SIGN_CAP_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
 HARBOUR_LETTER_RATE_IP = env("HARBOUR_LETTER_RATE_IP")
 HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")

@@ -6,19 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from harbour.core.forms import PlainCharField
 from harbour.core.postal import postal_code_normalise, postal_code_province
-from harbour.core.sanitise import strip_html
 from harbour.people.models import NEWSLETTER_WORDING
 
 from .models import Listing, Office, SignerKind
-
-
-class PlainCharField(forms.CharField):
-    """Text with any HTML removed and whitespace collapsed (names are shown publicly)."""
-
-    def to_python(self, value: Any) -> str:
-        text = super().to_python(value) or ""
-        return " ".join(strip_html(text).split())
 
 
 class SignatureForm(forms.Form):

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from harbour.core.audit import audit_record
 from harbour.core.rows import row_insert
-from harbour.core.tokens import confirmation_token_read, token_make
+from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
@@ -69,11 +69,15 @@ def signature_create(
     details: dict[str, Any],
     ip_hash: str = "",
     language: str = "",
+    held: bool = False,
 ) -> SignOutcome:
     """Record a pending signature and queue its confirmation e-mail, in one transaction.
 
-    Signing again with the same e-mail creates nothing: it resends the confirmation while
-    the first signature is still unconfirmed."""
+    Signing again with the same e-mail creates and changes nothing: the address's owner is
+    sent the first signature's confirmation link again while it is unconfirmed, or told
+    that they have already signed. Every path queues one e-mail, so the caller can answer
+    all of them alike. `held`: the signature waits for a moderator once confirmed (its
+    network went past the per-network limit)."""
     if not page.is_open():
         raise SigningClosed("This page is not accepting signatures.")
     if kind not in page.accepted_kinds():
@@ -92,7 +96,9 @@ def signature_create(
         if new_person:
             # A person inserted by this transaction cannot have signed yet, and no other
             # transaction can see it: no lookup and no savepoint on the hot path.
-            signature = Signature(page=page, person=person, kind=kind, ip_hash=ip_hash, **fields)
+            signature = Signature(
+                page=page, person=person, kind=kind, ip_hash=ip_hash, held=held, **fields
+            )
             row_insert(signature)
             _enqueue_confirmation(signature)
             return SignOutcome(signature=signature, created=True)
@@ -105,6 +111,7 @@ def signature_create(
                         person=person,
                         kind=kind,
                         ip_hash=ip_hash,
+                        held=held,
                         **fields,
                     )
             except IntegrityError:  # the same person, at the same moment, in another request
@@ -115,6 +122,9 @@ def signature_create(
         if existing.state == SignatureState.PENDING:
             _enqueue_confirmation(existing)
             return SignOutcome(signature=existing, created=False, resent=True)
+        from .tasks import send_signature_already_signed
+
+        send_signature_already_signed.enqueue(existing.pk)
         return SignOutcome(signature=existing, created=False)
 
 
@@ -155,8 +165,26 @@ def _enqueue_confirmation(signature: Signature) -> None:
     send_signature_confirmation.enqueue(signature.pk)
 
 
+def _digest(signature: Signature) -> bytes:
+    """What the signer submitted; a link confirms this and nothing else."""
+    return content_digest(
+        signature.page_id,
+        signature.person_id,
+        signature.kind,
+        signature.name,
+        signature.honorific,
+        signature.office,
+        signature.city,
+        signature.region,
+        signature.website,
+        signature.listing,
+        signature.contact_name,
+        signature.newsletter,
+    )
+
+
 def confirmation_token(signature: Signature) -> str:
-    return token_make(signature.pk, salt=CONFIRM_SALT)
+    return token_make(signature.pk, salt=CONFIRM_SALT, digest=_digest(signature))
 
 
 def confirmation_url(signature: Signature) -> str:
@@ -164,34 +192,49 @@ def confirmation_url(signature: Signature) -> str:
     return f"{settings.SITE_URL}{page.url}confirm/{confirmation_token(signature)}/"
 
 
+def _send_to_signer(signature: Signature, template: str, **extra: object) -> bool:
+    """An e-mail to the signature's address, in the signer's language, from
+    `signons/email/<template>` (subject, text and HTML)."""
+    if signature.person is None or not signature.person.email:
+        return False
+    page = signature.page.specific
+    with translation.override(signature.person.language or settings.LANGUAGE_CODE):
+        context = {
+            "signature": signature,
+            "page": page,
+            "page_url": f"{settings.SITE_URL}{page.url}",
+            "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+            **extra,
+        }
+        prefix = f"signons/email/{template}"
+        message = EmailMultiAlternatives(
+            subject=render_to_string(f"{prefix}_subject.txt", context).strip(),
+            body=render_to_string(f"{prefix}.txt", context),
+            to=[signature.person.email],
+        )
+        message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
+    message.send()
+    return True
+
+
 def signature_confirmation_send(*, signature_id: int) -> bool:
     """Send (or resend) the confirmation e-mail; False if there is nothing to confirm."""
     signature = Signature.objects.select_related("person", "page").filter(pk=signature_id).first()
     if signature is None or signature.state != SignatureState.PENDING:
         return False
-    if signature.person is None or not signature.person.email:
+    if not _send_to_signer(signature, "confirm", url=confirmation_url(signature)):
         return False
-    page = signature.page.specific
-    language = signature.person.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "signature": signature,
-            "page": page,
-            "url": confirmation_url(signature),
-            "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
-        }
-        subject = render_to_string("signons/email/confirm_subject.txt", context).strip()
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("signons/email/confirm.txt", context),
-            to=[signature.person.email],
-        )
-        message.attach_alternative(
-            render_to_string("signons/email/confirm.html", context), "text/html"
-        )
-    message.send()
     Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
     return True
+
+
+def signature_already_signed_notify(*, signature_id: int) -> bool:
+    """Tell the owner of an address that signed again where their signature stands (the
+    form said only "check your e-mail", to them as to anyone)."""
+    signature = Signature.objects.select_related("person", "page").filter(pk=signature_id).first()
+    if signature is None or signature.state == SignatureState.PENDING:
+        return False
+    return _send_to_signer(signature, "already_signed")
 
 
 def _is_official_address(email: str) -> bool:
@@ -204,15 +247,16 @@ def _is_official_address(email: str) -> bool:
     return in_legislature and address_may_be_a_members(email)
 
 
-def _signature_id(token: str) -> int:
+def _signature_id(token: str) -> tuple[int, bytes]:
     return confirmation_token_read(token, salt=CONFIRM_SALT, error=InvalidConfirmation)
 
 
 def signature_for_confirmation(*, token: str) -> Signature:
     """The signature a confirmation link names, changing nothing: opening the link (as a
     mail scanner does) only shows the button that confirms."""
-    signature = Signature.objects.filter(pk=_signature_id(token)).first()
-    if signature is None:
+    signature_id, digest = _signature_id(token)
+    signature = Signature.objects.filter(pk=signature_id).first()
+    if signature is None or _digest(signature) != digest:
         raise InvalidConfirmation("invalid")
     return signature
 
@@ -224,7 +268,7 @@ def signature_confirm(*, token: str) -> Signature:
     Individuals count at once. Organisations always wait for a moderator (nobody may add a
     group that did not agree); parliamentarians too unless they wrote from an official
     parliamentary address."""
-    signature_id = _signature_id(token)
+    signature_id, digest = _signature_id(token)
     with transaction.atomic():
         signature = (
             # of=self: PostgreSQL cannot lock the nullable side of the person outer join.
@@ -233,14 +277,20 @@ def signature_confirm(*, token: str) -> Signature:
             .filter(pk=signature_id)
             .first()
         )
-        if signature is None:
+        if signature is None or _digest(signature) != digest:
             raise InvalidConfirmation("invalid")
         if signature.state != SignatureState.PENDING:
             return signature
         signature.confirmed_at = timezone.now()
-        needs_moderation = signature.kind == SignerKind.ORGANISATION or (
-            signature.kind == SignerKind.PARLIAMENTARIAN
-            and not _is_official_address(signature.person.email or "" if signature.person else "")
+        needs_moderation = (
+            signature.held
+            or signature.kind == SignerKind.ORGANISATION
+            or (
+                signature.kind == SignerKind.PARLIAMENTARIAN
+                and not _is_official_address(
+                    signature.person.email or "" if signature.person else ""
+                )
+            )
         )
         if needs_moderation:
             signature.state = SignatureState.AWAITING_MODERATION

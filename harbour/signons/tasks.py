@@ -8,3 +8,8 @@ from . import services
 @task()
 def send_signature_confirmation(signature_id: int) -> bool:
     return services.signature_confirmation_send(signature_id=signature_id)
+
+
+@task()
+def send_signature_already_signed(signature_id: int) -> bool:
+    return services.signature_already_signed_notify(signature_id=signature_id)

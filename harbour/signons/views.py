@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hit, hits
+from harbour.core.ratelimit import Verdict, hit, hits
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
@@ -85,47 +86,50 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     address = ip_hash(request)
     form = FORMS[kind](request.POST)
     if form.is_bot() or not form.is_valid():
-        # Every attempt counts against the network's limit, valid or not.
-        if not hit(*_per_ip(address)):
-            return _too_many(request)
+        # Every attempt counts against the network's hard cap, valid or not.
+        verdict = hit(*_network_cap(address))
+        if not verdict:
+            return _too_many(request, verdict)
         if form.is_bot():
             # Look like success so the bot learns nothing; store nothing.
             return HttpResponseRedirect(page.url + "thanks/")
         return _render(request, page, status=400, **{kind: form})
     email = normalise_email(form.cleaned_data["email"])
-    if not _within_limits(address, email):
-        return _too_many(request)
-    try:
-        outcome = services.signature_create(
-            page=page,
-            kind=kind,
-            email=email,
-            details=form.cleaned_data,
-            ip_hash=address,
-            language=get_language() or "",
-        )
-    except services.SignOnError as error:
-        messages.error(request, str(error))
-        return _render(request, page, status=400, **{kind: form})
-    if outcome.created:
-        messages.success(
-            request,
-            _(
-                "Thank you! Check your e-mail, open the link and press the button to confirm "
-                "your signature."
-            ),
-        )
-    elif outcome.resent:
-        messages.info(
-            request,
-            _(
-                "You have already signed, but not yet confirmed: we have sent "
-                "the confirmation e-mail again."
-            ),
-        )
-    else:
-        messages.info(request, _("You have already signed this. Thank you!"))
+    verdict = hits(
+        _per_network(address),
+        _network_cap(address),
+        ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL),
+    )
+    network, cap, per_address = verdict.over
+    if cap:
+        return _too_many(request, verdict)
+    # Past the per-address limit nothing is stored or sent; past the network's limit (a
+    # shared address: a campus, a community centre, a mobile carrier) the signature is
+    # kept but waits for a moderator after its e-mail confirmation. Either way the answer
+    # is the one every valid signature gets: the page never tells whether an address has
+    # signed, is waiting or is new; only the address's owner learns it, by e-mail.
+    if not per_address:
+        try:
+            services.signature_create(
+                page=page,
+                kind=kind,
+                email=email,
+                details=form.cleaned_data,
+                ip_hash=address,
+                language=get_language() or "",
+                held=network,
+            )
+        except services.SignOnError as error:
+            messages.error(request, str(error))
+            return _render(request, page, status=400, **{kind: form})
+    messages.success(request, SIGNATURE_RECEIVED)
     return HttpResponseRedirect(page.url + "thanks/")
+
+
+# The one answer to every valid signature, whatever the address has done before.
+SIGNATURE_RECEIVED = _lazy(
+    "Thank you! Check your e-mail, open the link and press the button to confirm your signature."
+)
 
 
 # What a valid individual's form gives `sign` for the petition bench's postal code.
@@ -153,7 +157,11 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
     if "@" not in email or len(email) > 254:
         return HttpResponse("individual-email: an e-mail address", status=400)
     address = ip_hash(request)
-    if not _within_limits(address, email):
+    if not hits(
+        _per_network(address),
+        _network_cap(address),
+        ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL),
+    ):
         return HttpResponse(status=429)
     services.signature_create(
         page=page,
@@ -166,18 +174,19 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
     return HttpResponseRedirect(page.url + "thanks/")
 
 
-def _per_ip(address: str) -> tuple[str, str, str]:
+def _per_network(address: str) -> tuple[str, str, str]:
     return ("sign-ip", address, settings.HARBOUR_SIGN_RATE_IP)
 
 
-def _within_limits(address: str, email: str) -> bool:
-    """Counts a valid signature against both limits, in one round trip to the cache."""
-    return hits(_per_ip(address), ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL))
+def _network_cap(address: str) -> tuple[str, str, str]:
+    return ("sign-ip-cap", address, settings.HARBOUR_SIGN_CAP_IP)
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
+def _too_many(request: HttpRequest, verdict: Verdict) -> HttpResponse:
     return too_many_requests(
-        request, _("Too many signatures from your network or address. Please try again in an hour.")
+        request,
+        _("Too many signatures from your network. Please try again later."),
+        verdict.retry_after,
     )
 
 

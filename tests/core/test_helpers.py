@@ -1,11 +1,14 @@
 """Shared helpers: rate limits, keyed hashing of addresses, HTML sanitising."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import RequestFactory, override_settings
 
 from harbour.core.privacy import client_ip, ip_hash, keyed_hash
 from harbour.core.ratelimit import Rate, hit, hits
-from harbour.core.sanitise import clean_html, strip_html
+from harbour.core.sanitise import clean_html, plain_text
 
 
 def test_rate_parses_the_documented_forms_and_rejects_others():
@@ -17,18 +20,20 @@ def test_rate_parses_the_documented_forms_and_rejects_others():
 
 
 def test_hit_allows_up_to_the_limit_per_identity_and_scope():
-    assert [hit("test", "a", "3/m") for _ in range(4)] == [True, True, True, False]
-    assert hit("test", "b", "3/m") is True
-    assert hit("other", "a", "3/m") is True
+    assert [bool(hit("test", "a", "3/m")) for _ in range(4)] == [True, True, True, False]
+    assert hit("test", "b", "3/m")
+    assert hit("other", "a", "3/m")
 
 
 def test_hits_counts_every_limit_and_answers_false_when_any_is_over():
     ip, email = ("sign-ip", "net", "3/m"), ("sign-email", "a@ex.org", "1/m")
-    assert hits(ip, email) is True
-    assert hits(ip, email) is False  # the address is over, the network not yet
-    assert hits(ip, ("sign-email", "b@ex.org", "1/m")) is True
-    assert hits(ip, ("sign-email", "c@ex.org", "1/m")) is False  # now the network is over
-    assert hit("sign-ip", "another-net", "3/m") is True
+    assert hits(ip, email)
+    over = hits(ip, email)
+    assert not over
+    assert over.over == (False, True)  # the address is over, the network not yet
+    assert hits(ip, ("sign-email", "b@ex.org", "1/m"))
+    assert hits(ip, ("sign-email", "c@ex.org", "1/m")).over == (True, False)  # the network
+    assert hit("sign-ip", "another-net", "3/m")
 
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
@@ -57,7 +62,7 @@ def test_on_redis_limits_count_in_one_round_trip_and_expire_with_their_window(re
     raw = redis.Redis.from_url(REDIS_TEST_URL)
     raw.script_flush()  # as after a Redis restart: the script must be sent again
     raw.config_resetstat()
-    assert [hits(ip, email) for _ in range(3)] == [True, True, False]
+    assert [bool(hits(ip, email)) for _ in range(3)] == [True, True, False]
     commands = raw.info("commandstats")
     # The script is loaded once, then each call for both counters is one EVALSHA: one round
     # trip, never add() then incr(), and never the script's text again.
@@ -70,8 +75,8 @@ def test_on_redis_limits_count_in_one_round_trip_and_expire_with_their_window(re
     assert sorted(int(raw.get(key)) for key in keys) == [3, 3]
     assert all(0 < raw.ttl(key) <= 61 for key in keys)  # no counter lives forever
     assert not any(b"net" in key or b"a@ex.org" in key for key in keys)  # keyed hashes only
-    assert hit("sign-email", "a@ex.org", "5/m") is True  # the same counter, read by hit()
-    assert hit("sign-email", "a@ex.org", "4/m") is False
+    assert hit("sign-email", "a@ex.org", "5/m")  # the same counter, read by hit()
+    assert not hit("sign-email", "a@ex.org", "4/m")
 
 
 def test_ip_hash_is_keyed_and_never_the_address():
@@ -104,4 +109,56 @@ def test_clean_html_keeps_formatting_and_drops_scripts_and_handlers():
     assert "javascript:" not in cleaned
     assert 'href="https://example.org"' in cleaned
     assert 'rel="noopener noreferrer nofollow"' in cleaned
-    assert strip_html("<b>Dear MP</b>, <i>please</i> act") == "Dear MP, please act"
+
+
+def test_plain_text_is_kept_as_typed_without_hidden_characters():
+    typed = "Tom & Jerry say <3 \u2026 a<b and c>d"
+    assert plain_text(typed) == typed
+    assert plain_text("Ann\u202eeb\u2066 \x00Lee\t  Wong ") == "Anneb Lee Wong"
+    assert plain_text("Dear MP,\r\n\r\n\tPlease act.\x07\n", multiline=True) == (
+        "Dear MP,\n\n\tPlease act."
+    )
+
+
+def test_a_verdict_over_its_limit_says_when_the_window_ends():
+    moment = datetime.datetime(2026, 12, 1, 12, 0, 20, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        assert hit("w", "a", "1/m").retry_after == 0
+        assert hit("w", "a", "1/m").retry_after == 40
+        assert hits(("w", "a", "1/m"), ("w", "b", "1/h")).retry_after == 40  # b is within
+        assert hits(("w", "a", "1/m"), ("w", "b", "1/h")).retry_after == 3580  # both over
+
+
+def test_ipv6_clients_are_counted_per_64_and_mapped_ipv4_as_ipv4(rf):
+    from harbour.core.privacy import client_network
+
+    def network(address):
+        return client_network(rf.get("/", REMOTE_ADDR=address))
+
+    assert network("2001:db8:1:2:aaaa::1") == network("2001:db8:1:2:ffff:1:2:3")
+    assert network("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert network("2001:db8:1:3::1") != network("2001:db8:1:2::1")
+    assert network("::ffff:192.0.2.7") == "192.0.2.7"
+    assert network("192.0.2.7") == "192.0.2.7"
+
+
+def test_a_confirmation_token_names_no_row_and_cannot_be_altered(settings):
+    import base64
+
+    from harbour.core.tokens import TokenInvalid, content_digest, token_make, token_open
+
+    week = datetime.timedelta(days=7)
+    token = token_make(4242, salt="s", digest=content_digest("words"))
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"4242" not in raw  # the id is not in the link
+    assert token_make(4242, salt="s") != token_make(4242, salt="s")  # a fresh nonce each
+    assert token_open(token, salt="s", max_age=week) == (4242, content_digest("words"))
+    flipped = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+    for bad in (flipped, token[:-1], "", "%%%", token + "AAAA"):
+        with pytest.raises(TokenInvalid):
+            token_open(bad, salt="s", max_age=week)
+    with pytest.raises(TokenInvalid):
+        token_open(token, salt="another purpose", max_age=week)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-after-rotation"
+    assert token_open(token, salt="s", max_age=week)[0] == 4242

@@ -13,6 +13,7 @@ from django.utils import timezone
 from harbour.letters.models import (
     Delivery,
     DeliveryState,
+    Letter,
     LetterCampaignPage,
     MailtoClick,
 )
@@ -85,7 +86,7 @@ def test_supporter_writes_to_their_mp(client, campaign):
     assert letter.subject == "Please act on Hong Kong"
     assert letter.reply_to == ["mimi@example.org"]
     assert letter.from_email == '"Mimi Lee (via Harbour)" <no-reply@harbour.invalid>'
-    assert "Thank you." in letter.body and "<b>" not in letter.body
+    assert "<b>Thank you.</b>" in letter.body  # plain text, as the supporter typed it
     assert "L1S 2A3" in letter.body  # own MP gets the constituent's postal code
     assert letter.extra_headers["Message-ID"] == Delivery.objects.get().message_id
     copy = [m for m in mail.outbox if m.subject.startswith("Copy:")]
@@ -156,8 +157,15 @@ def test_honeypot_and_rate_limits(campaign, settings):
     settings.HARBOUR_LETTER_RATE_EMAIL = "2/h"
     bot = Client().post(campaign.url + "send/", {**LETTER, "nickname": "x"})
     assert bot.status_code == 302 and mail.outbox == []
-    statuses = [Client().post(campaign.url + "send/", LETTER).status_code for _ in range(3)]
-    assert statuses == [302, 302, 429]
+    answers = [Client().post(campaign.url + "send/", LETTER) for _ in range(3)]
+    # Past the per-address limit the answer is the same and nothing is stored or sent.
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, campaign.url + "thanks/")}
+    assert len(mail.outbox) == 2
+    assert Letter.objects.count() == 2
+    settings.HARBOUR_LETTER_RATE_IP = "1/h"
+    flood = [Client().post(campaign.url + "send/", LETTER) for _ in range(2)]
+    assert flood[1].status_code == 429
+    assert 0 < int(flood[1]["Retry-After"]) <= 3600
 
 
 def test_locked_letter_ignores_edits(client, campaign):
@@ -310,3 +318,34 @@ def test_an_expired_confirmation_link_sends_nothing(client, campaign):
     assert response.status_code == 400
     assert "The link has expired." in response.content.decode()
     assert Delivery.objects.count() == 0
+
+
+def test_a_supporters_text_is_never_a_template(client, campaign):
+    body = "Dear MP, {supporter_name:1000000} and {district.__class__} and {0} stay as typed."
+    page = client.post(campaign.url + "send/", {**LETTER, "body": body})
+    assert page.status_code == 302
+    preview = _open_link(client)
+    assert body in preview.content.decode()
+    assert len(preview.content) < 100_000
+    client.post(preview.wsgi_request.path)
+    to_mp = [m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]][0]
+    assert to_mp.body.startswith(body)
+
+
+def test_a_campaign_template_fills_only_its_own_placeholders():
+    from harbour.letters.services import letter_render
+
+    text = letter_render(
+        "Dear {representative} of {district}, {supporter_name:>9} {representative.__class__} "
+        "{unknown} {supporter_city}",
+        rep=None,
+        district=None,
+        supporter_name="Mimi",
+        supporter_city="Ajax",
+    )
+    assert text == "Dear  of , {supporter_name:>9} {representative.__class__} {unknown} Ajax"
+
+
+def _open_link(client):
+    link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[-1].body).group(0)
+    return client.get(link.removeprefix("http://127.0.0.1:8000"))

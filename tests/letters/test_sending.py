@@ -2,6 +2,7 @@
 over one SMTP connection, into a real SMTP server on loopback (aiosmtpd)."""
 
 import io
+import re
 import socket
 import threading
 from email import message_from_bytes
@@ -12,6 +13,7 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import Delivery, DeliveryState, Letter
@@ -258,18 +260,65 @@ def test_the_newsletter_choice_becomes_consent_only_when_the_letter_is_confirmed
     assert consent.wording == str(LetterForm.base_fields["newsletter"].label)
 
 
-def test_the_button_sends_the_words_shown_and_a_replaced_text_is_what_is_shown(
+def test_someone_who_knows_the_address_cannot_replace_an_unconfirmed_letter(
     client,
     campaign,  # noqa: F811
 ):
     client.post(campaign.url + "send/", {**LETTER, "newsletter": "on"})
-    # Someone else who knows the address replaces the unconfirmed letter's text.
-    client.post(campaign.url + "send/", {**LETTER, "body": "Dear MP, something I never wrote."})
-    link = f"{campaign.url}confirm/{confirmation_token(Letter.objects.get())}/"
-    page = client.get(link).content.decode()
-    assert "something I never wrote" in page  # the owner sees it before pressing
-    assert "You did not ask for the coalition's news." in page  # the replacement unticked it
-    assert "<b>" not in page.split("letter-preview", 1)[1].split("</blockquote>", 1)[0]
+    first_link = re.search(r"/[^\s]*/confirm/\S+/", mail.outbox[0].body).group(0)
+    # Someone else who knows the address writes other words in the supporter's name.
+    client.post(
+        campaign.url + "send/",
+        {**LETTER, "body": "Dear MP, something I never wrote.", "district": "35001"},
+    )
+    first, second = Letter.objects.order_by("pk")
+    assert "something I never wrote" not in first.body and first.newsletter
+    assert "something I never wrote" in second.body
+
+    page = client.get(first_link).content.decode()
+    assert "something I never wrote" not in page
+    assert "You also asked for the coalition" in page
+    client.post(first_link)
+    to_mp = [m for m in mail.outbox if "parl.gc.ca" in m.to[0]]
+    assert len(to_mp) == 1
+    assert "Please press for the subcommittee" in to_mp[0].body
+    assert "never wrote" not in to_mp[0].body
+
+    # The second letter's link cannot send a second letter in the same campaign.
+    second_link = f"{campaign.url}confirm/{confirmation_token(second)}/"
+    refused = client.post(second_link)
+    assert refused.status_code == 400
+    assert "already been sent in this campaign" in refused.content.decode()
+    assert len([m for m in mail.outbox if "parl.gc.ca" in m.to[0]]) == 1
+
+
+def test_a_link_whose_letter_changed_since_it_was_sent_confirms_nothing(
+    client,
+    campaign,  # noqa: F811
+):
+    client.post(campaign.url + "send/", LETTER)
+    letter = Letter.objects.get()
+    link = f"{campaign.url}confirm/{confirmation_token(letter)}/"
+    Letter.objects.filter(pk=letter.pk).update(body="Dear MP, words nobody confirmed.")
+    assert client.get(link).status_code == 400
+    assert client.post(link).status_code == 400
+    assert Letter.objects.get().state == "pending" and Delivery.objects.count() == 0
+
+
+def test_writing_again_after_a_letter_went_tells_only_the_owner(client, campaign):  # noqa: F811
+    client.post(campaign.url + "send/", LETTER)
+    client.post(re.search(r"/[^\s]*/confirm/\S+/", mail.outbox[0].body).group(0))
+    mail.outbox.clear()
+    again = client.post(campaign.url + "send/", LETTER, follow=True)
+    fresh = Client().post(
+        campaign.url + "send/", {**LETTER, "email": "new@example.org"}, follow=True
+    )
+    assert again.redirect_chain == fresh.redirect_chain
+    assert "check your e-mail" in again.content.decode()
+    assert Letter.objects.count() == 2  # the first, and new@example.org's
+    owner = [m for m in mail.outbox if m.to == ["mimi@example.org"]]
+    assert len(owner) == 1 and "already gone" in owner[0].subject
+    assert "/confirm/" not in owner[0].body
 
 
 def test_a_link_posted_to_another_campaign_sends_nothing(client, campaign, home):  # noqa: F811
@@ -295,7 +344,7 @@ def test_a_link_posted_to_another_campaign_sends_nothing(client, campaign, home)
     assert Letter.objects.get().state == "pending" and Delivery.objects.count() == 0
 
 
-def test_sending_again_gives_an_unconfirmed_letter_a_new_week(client, campaign):  # noqa: F811
+def test_each_unconfirmed_letter_has_its_own_week(client, campaign):  # noqa: F811
     import datetime
 
     import time_machine
@@ -306,9 +355,9 @@ def test_sending_again_gives_an_unconfirmed_letter_a_new_week(client, campaign):
     start = timezone.now()
     client.post(campaign.url + "send/", LETTER)
     with time_machine.travel(start + datetime.timedelta(days=6)):
-        client.post(campaign.url + "send/", LETTER)  # a fresh link, mailed again
+        client.post(campaign.url + "send/", LETTER)  # a second letter, with its own link
     with time_machine.travel(start + datetime.timedelta(days=9)):
-        assert letters_purge_expired() == 0
+        assert letters_purge_expired() == 1
     with time_machine.travel(start + datetime.timedelta(days=14)):
         assert letters_purge_expired() == 1
 

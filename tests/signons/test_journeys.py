@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from harbour.core.models import AuditEntry
 from harbour.core.roles import MODERATORS
@@ -164,21 +165,74 @@ def test_individual_is_listed_as_chosen_once_confirmed(client, home, listing, ci
     assert "L3R" not in page
 
 
-def test_signing_twice_resends_and_counts_once(client, home):
+def _answer(client, page, email):
+    """What a stranger sees on signing with `email`: the status, where the form leads and
+    that page's text (its CSRF token aside)."""
+    response = _sign(client, page, {**INDIVIDUAL, "individual-email": email})
+    text = re.sub(r'value="[^"]{64}"', "", response.content.decode())
+    return response.status_code, response.redirect_chain, text
+
+
+def test_the_sign_form_never_tells_whether_an_address_has_signed(client, home):
+    petition = make_petition(home)
+    _sign(client, petition, {**INDIVIDUAL, "individual-email": "pending@example.org"})
+    _sign(client, petition, {**INDIVIDUAL, "individual-email": "done@example.org"})
+    _confirm(client, mail.outbox[1])
+    hidden = {"individual-email": "hidden@example.org", "individual-listing": "hidden"}
+    _sign(client, petition, {**INDIVIDUAL, **hidden})
+    _confirm(client, mail.outbox[2])
+    mail.outbox.clear()
+
+    answers = [
+        _answer(Client(), petition, email)
+        for email in (
+            "new@example.org",
+            "pending@example.org",
+            " DONE@Example.org ",
+            "hidden@example.org",
+        )
+    ]
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0][0] == 200
+    assert "Check your e-mail" in answers[0][2]
+    assert "already" not in answers[0][2]
+
+    # What differs goes to each address's owner.
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert len(mail.outbox) == 4
+    assert "Please confirm your signature" in by_address["new@example.org"].subject
+    assert "Please confirm your signature" in by_address["pending@example.org"].subject
+    assert "You have already signed" in by_address["done@example.org"].subject
+    assert "your signature is counted" in by_address["done@example.org"].body
+    assert "/confirm/" not in by_address["done@example.org"].body
+    assert Signature.objects.count() == 4
+
+
+def test_signing_again_resends_the_first_link_and_counts_once(client, home):
     petition = make_petition(home)
     _sign(client, petition, INDIVIDUAL)
-    again = _sign(client, petition, {**INDIVIDUAL, "individual-email": " MIMI@Example.org "})
-    assert "sent the confirmation e-mail again" in again.content.decode()
+    _sign(client, petition, {**INDIVIDUAL, "individual-email": " MIMI@Example.org "})
     assert len(mail.outbox) == 2
     assert Signature.objects.count() == 1
 
     _confirm(client, mail.outbox[1])
     _confirm(client, mail.outbox[0])  # the older link still works, counts nothing more
-    after = _sign(client, petition, INDIVIDUAL)
-    assert "You have already signed this" in after.content.decode()
-    assert len(mail.outbox) == 2
+    _sign(client, petition, INDIVIDUAL)
+    assert len(mail.outbox) == 3
+    assert "You have already signed" in mail.outbox[2].subject
     page = client.get(petition.url).content.decode()
     assert 'data-testid="signature-count">1<' in page
+
+
+def test_a_second_signing_with_other_details_changes_nothing_the_link_confirms(client, home):
+    petition = make_petition(home)
+    _sign(client, petition, {**INDIVIDUAL, "individual-listing": "hidden"})
+    _sign(client, petition, {**INDIVIDUAL, "individual-given_name": "Someone"})
+    assert Signature.objects.get().listing == "hidden"
+    _confirm(client, mail.outbox[0])
+    page = client.get(petition.url).content.decode()
+    assert "Someone" not in page
+    assert "Mimi" not in page
 
 
 def test_petition_shows_progress_latest_signers_and_provinces(client, home):

@@ -108,13 +108,18 @@ def test_bad_parliamentarian_office(client, home):
     assert "Select a valid choice." in _errors(response)
 
 
-def test_html_in_names_is_stripped_and_escaped(client, home):
+def test_html_in_names_is_kept_as_typed_and_escaped_on_the_page(client, home):
     statement = make_statement(home)
     client.post(
         statement.url + "sign/",
         {**INDIVIDUAL, "individual-given_name": "<script>alert(1)</script>Mimi"},
     )
-    assert Signature.objects.get().name == "Mimi Lee"
+    signature = Signature.objects.get()
+    assert signature.name == "<script>alert(1)</script>Mimi Lee"
+    signature_confirm(token=confirmation_token(signature))
+    page = client.get(statement.url).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Mimi Lee" in page
+    assert "<script>alert" not in page
 
 
 def test_unknown_or_missing_kind_is_a_400(client, home):
@@ -172,27 +177,30 @@ def test_honeypot_looks_like_success_but_stores_nothing(client, home):
     assert mail.outbox == []
 
 
-@override_settings(HARBOUR_SIGN_RATE_IP="3/h")
-def test_a_flood_from_one_network_gets_429_and_keeps_earlier_signatures(home):
+@override_settings(HARBOUR_SIGN_RATE_IP="3/h", HARBOUR_SIGN_CAP_IP="5/h")
+def test_past_the_network_limit_signatures_wait_for_a_moderator_and_past_the_cap_429(home):
     petition = make_petition(home)
-    statuses = [
-        Client()
-        .post(petition.url + "sign/", {**INDIVIDUAL, "individual-email": f"s{n}@ex.org"})
-        .status_code
-        for n in range(5)
+    responses = [
+        Client().post(petition.url + "sign/", {**INDIVIDUAL, "individual-email": f"s{n}@ex.org"})
+        for n in range(7)
     ]
-    assert statuses == [302, 302, 302, 429, 429]
-    assert Signature.objects.count() == 3
+    assert [r.status_code for r in responses] == [302, 302, 302, 302, 302, 429, 429]
+    assert 0 < int(responses[5]["Retry-After"]) <= 3600
+    assert [s.held for s in Signature.objects.order_by("pk")] == [False] * 3 + [True] * 2
+    for signature in Signature.objects.all():
+        signature_confirm(token=confirmation_token(signature))
+    states = list(Signature.objects.order_by("pk").values_list("state", flat=True))
+    assert states == [SignatureState.CONFIRMED] * 3 + [SignatureState.AWAITING_MODERATION] * 2
+    assert count_total(page=petition) == 3
 
 
 @override_settings(HARBOUR_SIGN_RATE_EMAIL="2/h")
-def test_one_address_cannot_flood_confirmation_mails(home):
+def test_one_address_cannot_flood_confirmation_mails_and_learns_nothing(home):
     petition = make_petition(home)
-    statuses = [
-        Client(REMOTE_ADDR=f"10.0.0.{n}").post(petition.url + "sign/", INDIVIDUAL).status_code
-        for n in range(4)
+    responses = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(petition.url + "sign/", INDIVIDUAL) for n in range(4)
     ]
-    assert statuses == [302, 302, 429, 429]
+    assert {(r.status_code, r["Location"]) for r in responses} == {(302, petition.url + "thanks/")}
     assert len(mail.outbox) == 2
 
 

@@ -46,8 +46,10 @@ class Signature(models.Model):
     lookups by page use the unique (page, person) and (page, state, ...) indexes, not one of
     their own, and province and moderator are never searched alone."""
 
+    # PROTECT: a signature is never deleted with its page (an editor's delete must not
+    # erase a public record); pages with signatures are closed or unpublished instead.
     page = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="signatures", db_index=False
+        "wagtailcore.Page", on_delete=models.PROTECT, related_name="signatures", db_index=False
     )
     # Null for signatures typed in by staff from before Harbour, and kept after erasure.
     person = models.ForeignKey(
@@ -82,6 +84,9 @@ class Signature(models.Model):
     # span several districts); blank when unknown.
     district_code = models.CharField(_("federal district"), max_length=10, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    # Signed while its network was past the per-network limit: counted only once a
+    # moderator approves it (a flood from one address never drowns genuine signers).
+    held = models.BooleanField(_("held for review"), default=False)
     newsletter = models.BooleanField(_("wants the newsletter"), default=False)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
