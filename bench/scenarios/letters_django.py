@@ -33,6 +33,8 @@ CAMPAIGN_SETTINGS = {
     "daily_digest": False,
     "daily_cap_per_target": 0,
     "delivery": "send",
+    # Supporters send the campaign's own words, its placeholders filled per recipient.
+    "allow_editing": False,
 }
 
 
@@ -238,14 +240,14 @@ def _create_letters(campaign: Any, count: int, run_id: str, seed: int) -> tuple[
             postal_code=_postal_code(rng, rng.choice(choices)) if choices else "",
             city="Bench City",
             district=district,
-            # The campaign's own words, placeholders filled per recipient when sent.
+            # The campaign's own words (allow_editing is off), filled per recipient.
             subject=campaign.subject_template,
             body=campaign.body_template,
             newsletter=n % 2 == 0,
             language="en",
         )
-        if not outcome.created:
-            raise RuntimeError(f"letter_create found a pending letter for supporter {n}")
+        if outcome.letter is None:
+            raise RuntimeError(f"letter_create found a sent letter for supporter {n}")
         ids.append(outcome.letter.pk)
     return ids, time.perf_counter() - started
 
