@@ -15,7 +15,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 # The access log never carries the client address or the query string (personal data):
 # method, path, status, size and duration only.
+# Confirmation-link tokens in paths are replaced by "[token]" (harbour.core.accesslog).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+logger_class = "harbour.core.accesslog.RedactingLogger"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

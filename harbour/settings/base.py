@@ -302,7 +302,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every record, ours or a library's, loses e-mails, IPs, postal codes and link tokens.
+    "filters": {"scrub": {"()": "harbour.core.logscrub.ScrubPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}
+    },
     "root": {"handlers": ["console"], "level": env("HARBOUR_LOG_LEVEL")},
     "loggers": {
         # Axes would otherwise log usernames and IP addresses of failed logins.

@@ -3,6 +3,7 @@
 import configparser
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import get_commands
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -30,3 +31,31 @@ def test_every_scheduled_command_has_a_timer_that_runs_an_existing_command():
     job = _unit(DEPLOY / "harbour-job@.service")["Service"]
     assert job["Type"] == "oneshot"
     assert job["ExecStart"].endswith("manage.py %i")
+
+
+def test_the_access_log_keeps_no_confirmation_token():
+    import datetime
+    import runpy
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from harbour.core.accesslog import RedactingLogger
+
+    conf = runpy.run_path(str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"))
+    assert conf["logger_class"] == "harbour.core.accesslog.RedactingLogger"
+    logger = RedactingLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/petition/confirm/SECRETtoken123/",
+        "PATH_INFO": "/petition/confirm/SECRETtoken123/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(0, 1))
+    line = conf["access_log_format"] % atoms
+    assert '"POST /petition/confirm/[token]/"' in line
+    assert "SECRETtoken123" not in line and "203.0.113.9" not in line
+    nginx = (Path(settings.BASE_DIR) / "deploy" / "nginx.conf.example").read_text()
+    assert '"$request_method $harbour_logged_uri"' in nginx
