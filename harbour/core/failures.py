@@ -44,7 +44,7 @@ def failure_kind(error: BaseException) -> str:
 
 
 def failure_describe(error: BaseException) -> str:
-    """"<kind>: <ErrorClass> at <file>:<line> in <function>", from the innermost frame."""
+    """The failure as `<kind>: <ErrorClass> at <file>:<line> in <function>`."""
     where = ""
     frames = traceback.extract_tb(error.__traceback__)
     if frames:

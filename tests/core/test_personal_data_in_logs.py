@@ -9,7 +9,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from harbour.core.logscrub import ScrubPersonalData, scrub
-from tests.letters.test_sending import Sink, _use_sink, sink  # noqa: F401 (fixture)
+from tests.letters.test_sending import _use_sink, sink  # noqa: F401 (fixture)
 from tests.signons.factories import INDIVIDUAL, make_petition
 
 VICTIM = "refused.person@example.org"
@@ -19,8 +19,8 @@ VICTIM = "refused.person@example.org"
 def test_a_refused_confirmation_leaves_no_address_in_the_task_or_the_log(
     client,
     home,
-    sink,
-    caplog,  # noqa: F811
+    sink,  # noqa: F811
+    caplog,
 ):
     handler, port = sink
     handler.refuse_for_good.add(VICTIM)
