@@ -7,6 +7,10 @@
 | Moderators     | editors' rights plus lock, delete   | no    | yes (workflow)    | yes        |
 | Administrators | everything, with users and groups   | yes   | yes               | yes        |
 
+Where supporters' letters go (a representative's e-mail and photo) is changed by
+administrators only (`representatives.change_representative_contact`); every change is
+audited and announced to them.
+
 "Supporters" is the people's personal data and signer lists: search, export, erase,
 moderate signatures and export signatories.
 
@@ -68,7 +72,12 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATORS: ADMIN_ACCESS
     + AUTHORS_SNIPPET
     + REPRESENTATIVES
-    + ["representatives.add_representative", "representatives.change_electoraldistrict"]
+    + [
+        "representatives.add_representative",
+        "representatives.change_electoraldistrict",
+        # Where supporters' letters go: administrators only (issue 11).
+        "representatives.change_representative_contact",
+    ]
     + SUPPORTER_DATA
     + [
         "content.delete_author",

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from harbour.core.mailconnection import connection_discard, worker_connection
+from harbour.representatives.services import letters_may_go_to
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import public_letter_count_forget
@@ -177,6 +178,11 @@ def _delivery_send(delivery: Delivery) -> str:
             sent_at=Coalesce("sent_at", Value(timezone.now())),
         )
         return "reconciled"
+    if not letters_may_go_to(delivery.representative):
+        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
+            state=DeliveryState.FAILED, error=UNAPPROVED_ADDRESS
+        )
+        return "failed"
     message_id = _message_id()
     claimed = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
         message_id=message_id, state=DeliveryState.SENDING, attempts=F("attempts") + 1
@@ -202,6 +208,14 @@ def _delivery_send(delivery: Delivery) -> str:
         state=DeliveryState.SENT, sent_at=timezone.now(), error=""
     )
     return "sent"
+
+
+# A representative's address outside the legislature's domains that no administrator
+# approved: an edited record must not redirect supporters' letters (issue 11).
+UNAPPROVED_ADDRESS = (
+    "Not sent: the representative's address is outside the legislature's domains and "
+    "has not been approved by an administrator."
+)
 
 
 def _from_header(name: str) -> str:
@@ -291,6 +305,11 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
     for (rep_id, campaign_id), deliveries in groups.items():
         rep = deliveries[0].representative
         campaign = campaigns[campaign_id]
+        if not letters_may_go_to(rep):
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in deliveries], state=DeliveryState.QUEUED
+            ).update(state=DeliveryState.FAILED, error=UNAPPROVED_ADDRESS)
+            continue
         parts = [str(_letter_message(d).body) for d in deliveries]
         with transaction.atomic():
             ids = [d.pk for d in deliveries]

@@ -18,6 +18,7 @@ from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 from harbour.representatives.lookup import district_lookup, district_search
 from harbour.representatives.models import ElectoralDistrict
+from harbour.representatives.services import letters_may_go_to
 
 from . import selectors, services
 from .forms import LetterForm, PostalCodeForm
@@ -101,7 +102,8 @@ def _write_page(
 
 
 def _mailto(page: LetterCampaignPage, targets: list, district: ElectoralDistrict | None) -> str:
-    to = ",".join(t.email for t in targets if t.email)
+    # The same rule as sent letters: only legislature or administrator-approved addresses.
+    to = ",".join(t.email for t in targets if letters_may_go_to(t))
     body = services.letter_render(
         page.body_template,
         rep=targets[0] if len(targets) == 1 else None,

@@ -49,6 +49,11 @@ class Representative(models.Model):
     )
     province = models.CharField(_("province"), max_length=2, blank=True)
     email = models.EmailField(_("official e-mail"), blank=True)
+    # Letters go only to an address in a legislature's domains, or to the one address an
+    # administrator approved (see services.letters_may_go_to).
+    email_approved = models.EmailField(
+        _("approved e-mail outside the legislature's domains"), blank=True, editable=False
+    )
     photo_url = models.URLField(_("photo"), blank=True, max_length=500)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
@@ -58,6 +63,9 @@ class Representative(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("representative")
+        permissions = [
+            ("change_representative_contact", "Can change a representative's e-mail and photo")
+        ]
 
     def __str__(self) -> str:
         return f"{self.honorific} {self.first_name} {self.last_name}".strip()

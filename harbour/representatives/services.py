@@ -2,9 +2,18 @@
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from harbour.core.audit import audit_record
+from harbour.core.models import AuditEntry
+from harbour.core.roles import ADMINISTRATORS
 
 from . import loaders
 from .loaders import LoadReport, Progress
@@ -21,6 +30,84 @@ def data_dir() -> Path:
     if (shared / "federal_electoral_districts_2023.csv").exists():
         return shared
     return Path(__file__).parent / "fixtures" / "canada"
+
+
+def in_legislature_domain(email: str) -> bool:
+    """Whether an address is in one of the legislatures' domains (HARBOUR_PARLIAMENT_DOMAINS)."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(
+        domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS
+    )
+
+
+def letters_may_go_to(representative: Representative) -> bool:
+    """Supporters' letters (with their names, addresses and postal codes) go only to an
+    address in a legislature's domains, or to the one an administrator approved."""
+    email = representative.email.strip()
+    if not email:
+        return False
+    return in_legislature_domain(email) or email.lower() == representative.email_approved.lower()
+
+
+CONTACT_FIELDS = ("email", "photo_url")
+
+
+def representative_contact_changed(
+    *, representative: Representative, before: Representative, actor: Any, approve_email: bool
+) -> AuditEntry | None:
+    """Record who changed where a representative's mail goes (before, after), keep or drop
+    the administrator's approval of the address, and tell every administrator. Called by the
+    admin's edit view after the form saved; changes nothing when no contact field changed."""
+    details = {
+        field: {"before": getattr(before, field), "after": getattr(representative, field)}
+        for field in CONTACT_FIELDS
+        if getattr(before, field) != getattr(representative, field)
+    }
+    approved = representative.email if approve_email and representative.email else ""
+    if not approve_email and representative.email.lower() == before.email_approved.lower():
+        approved = before.email_approved  # the approved address is kept unchanged
+    if approved != before.email_approved:
+        Representative.objects.filter(pk=representative.pk).update(email_approved=approved)
+        representative.email_approved = approved
+        details["email_approved"] = {"before": before.email_approved, "after": approved}
+    if not details:
+        return None
+    entry = audit_record(
+        actor=actor, action="representative.contact_change", target=representative, details=details
+    )
+    from .tasks import send_contact_change_notice
+
+    send_contact_change_notice.enqueue(entry.pk)  # committed with the audit entry
+    return entry
+
+
+def contact_change_notify(*, audit_entry_id: int) -> int:
+    """E-mail every active administrator (the Administrators group and superusers) what
+    changed; returns how many were told."""
+    entry = AuditEntry.objects.filter(
+        pk=audit_entry_id, action="representative.contact_change"
+    ).first()
+    representative = Representative.objects.filter(pk=(entry.target_id if entry else None)).first()
+    if entry is None or representative is None:
+        return 0
+    User = get_user_model()
+    administrators = (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATORS))
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    recipients = sorted(set(administrators))
+    context = {"entry": entry, "representative": representative, "changes": entry.details}
+    for address in recipients:
+        send_mail(
+            render_to_string("representatives/email/contact_changed_subject.txt", context).strip(),
+            render_to_string("representatives/email/contact_changed.txt", context),
+            None,
+            [address],
+        )
+    return len(recipients)
 
 
 def address_may_be_a_members(email: str) -> bool:

@@ -3,12 +3,20 @@
 
 from typing import Any
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import ElectoralDistrict, Representative, Role, TargetGroup
+from .services import CONTACT_FIELDS, representative_contact_changed
+
+# Where supporters' letters go: only a role made for it (administrators) sees these fields;
+# for everyone else they are not in the form, so a posted value is ignored.
+CONTACT_PERMISSION = "representatives.change_representative_contact"
 
 TRACKED = [
     "honorific",
@@ -25,12 +33,31 @@ TRACKED = [
 ]
 
 
+class RepresentativeForm(WagtailAdminModelForm):
+    approve_email = forms.BooleanField(
+        label=_("Approve this address for letters"),
+        required=False,
+        help_text=_(
+            "Letters go only to addresses in the legislature's domains. Tick this to let "
+            "supporters' letters go to an address elsewhere (e.g. a minister's department)."
+        ),
+    )
+
+
 class RepresentativeEditView(generic.EditView):
     def save_instance(self) -> Any:
         instance = self.form.instance
+        before = Representative.objects.get(pk=instance.pk)
         changed = set(self.form.changed_data) & set(TRACKED)
         instance.edited_fields = sorted(set(instance.edited_fields) | changed)
-        return super().save_instance()
+        saved = super().save_instance()
+        representative_contact_changed(
+            representative=saved,
+            before=before,
+            actor=self.request.user,
+            approve_email=bool(self.form.cleaned_data.get("approve_email")),
+        )
+        return saved
 
 
 class RepresentativeViewSet(ModelViewSet):
@@ -42,7 +69,14 @@ class RepresentativeViewSet(ModelViewSet):
     search_fields = ["first_name", "last_name", "party"]
     search_backend_name = None
     edit_view_class = RepresentativeEditView
-    panels = [FieldPanel(name) for name in TRACKED]
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name, permission=CONTACT_PERMISSION if name in CONTACT_FIELDS else None)
+            for name in TRACKED
+        ]
+        + [FieldPanel("approve_email", permission=CONTACT_PERMISSION)],
+        base_form_class=RepresentativeForm,
+    )
 
 
 class DistrictViewSet(ModelViewSet):

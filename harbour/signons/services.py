@@ -23,6 +23,7 @@ from harbour.people.services import (
 from harbour.representatives.services import (
     address_may_be_a_members,
     district_code_for_postal_code,
+    in_legislature_domain,
 )
 
 from .counts import count_add
@@ -240,11 +241,7 @@ def signature_already_signed_notify(*, signature_id: int) -> bool:
 def _is_official_address(email: str) -> bool:
     """A legislature's domain (HARBOUR_PARLIAMENT_DOMAINS), and not an address there that
     belongs to someone other than a member (representatives.services)."""
-    domain = email.rsplit("@", 1)[-1].lower()
-    in_legislature = any(
-        domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS
-    )
-    return in_legislature and address_may_be_a_members(email)
+    return in_legislature_domain(email) and address_may_be_a_members(email)
 
 
 def _signature_id(token: str) -> tuple[int, bytes]:

@@ -149,3 +149,15 @@ def test_a_daily_digest_is_not_sent_to_an_unapproved_address(client, campaign): 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.FAILED
     assert "approved" in delivery.error
+
+
+def test_a_mailto_link_leaves_out_an_unapproved_address(client, campaign):  # noqa: F811
+    campaign.delivery = "mailto"
+    campaign.save_revision().publish()
+    Representative.objects.filter(last_name="McKelvie").update(email=NEW_EMAIL)
+    response = client.post(
+        campaign.url + "send/", {"mode": "mailto", "postal_code": "L1S 2A3", "district": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("mailto:?subject=")
+    assert "evil" not in response["Location"]
