@@ -74,3 +74,8 @@ def public_letter_count(*, page: Page) -> int:
 
 def public_letter_count_forget(*, page_id: int) -> None:
     cache.delete(f"letters:count:{page_id}")
+
+
+def letters_held_below(path: str) -> bool:
+    """Whether the campaign page at tree `path`, or one below it, holds any letter."""
+    return Letter.objects.filter(campaign__path__startswith=path).exists()

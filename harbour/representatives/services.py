@@ -35,9 +35,7 @@ def data_dir() -> Path:
 def in_legislature_domain(email: str) -> bool:
     """Whether an address is in one of the legislatures' domains (HARBOUR_PARLIAMENT_DOMAINS)."""
     domain = email.rsplit("@", 1)[-1].lower()
-    return any(
-        domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS
-    )
+    return any(domain == d or domain.endswith("." + d) for d in settings.HARBOUR_PARLIAMENT_DOMAINS)
 
 
 def letters_may_go_to(representative: Representative) -> bool:

@@ -147,3 +147,8 @@ def signon_page_for_signing(page_id: int) -> "SignOnPage | None":
 def signon_pages_forget() -> None:
     """Drop this process's remembered pages (tests; a worker lets them expire)."""
     _pages.clear()
+
+
+def signatures_held_below(path: str) -> bool:
+    """Whether the page at tree `path`, or one below it, holds any signature."""
+    return Signature.objects.filter(page__path__startswith=path).exists()
