@@ -9,6 +9,7 @@ from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
 from harbour.core.views import too_many_requests
+from harbour.core.sanitise import plain_text, search_words
 
 from .models import ArticlePage
 from .services import (
@@ -60,8 +61,9 @@ def like_article(request: HttpRequest, page: ArticlePage) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Site search over published, public pages only."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = plain_text(request.GET.get("q", "")).strip()[:200]
+    words = search_words(query)
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    if words:
+        results = Page.objects.live().public().specific().search(words, operator="or")
     return render(request, "content/search.html", {"query": query, "results": results})

@@ -32,3 +32,15 @@ def plain_text(text: str, *, multiline: bool = False) -> str:
     if multiline:
         return text.strip()
     return " ".join(text.split())
+
+
+_SEARCH_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+SEARCH_MAX_WORDS = 12
+
+
+def search_words(query: str) -> str:
+    """A visitor's search as plain words, lower-cased: no quotes, brackets, operators (AND, OR,
+    NOT, NEAR, *, ^, :) or control characters, which the database's full-text syntax would
+    read as query language and reject with an error."""
+    words = _SEARCH_WORD.findall(plain_text(query)[:200].lower())
+    return " ".join(words[:SEARCH_MAX_WORDS])
