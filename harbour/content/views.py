@@ -8,8 +8,8 @@ from wagtail.models import Page
 from harbour.core import pagecache
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hit
-from harbour.core.views import too_many_requests
 from harbour.core.sanitise import plain_text, search_words
+from harbour.core.views import too_many_requests
 
 from .models import ArticlePage
 from .services import (
