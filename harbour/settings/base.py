@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so a cached page carries X-Frame-Options like a fresh one.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harbour.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,7 +124,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "harbour.core.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # AxesMiddleware must be last (django-axes documentation).
     "axes.middleware.AxesMiddleware",

@@ -48,3 +48,24 @@ def test_a_like_is_seen_at_once_by_the_liker_and_by_others(news):
     assert "1 like" in liker.get("/news/our-work/").content.decode()
     assert "1 like" in reader.get("/news/our-work/").content.decode()
     assert "You like this" in liker.get("/news/our-work/").content.decode()
+
+
+SECURITY_HEADERS = (
+    "X-Frame-Options",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_a_page_from_the_cache_carries_every_security_header_a_fresh_one_does(news):
+    make_article(news, title="Our work", slug="our-work")
+    for url in ("/", "/news/", "/news/our-work/"):
+        fresh = Client().get(url)
+        cached, count = _queries(Client(), url)
+        assert count == 0, url  # really from the cache
+        for header in SECURITY_HEADERS:
+            assert fresh.headers.get(header), (url, header)
+            assert cached.headers.get(header) == fresh.headers[header], (url, header)
+        assert cached["X-Frame-Options"] == "DENY"
