@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorList
 
 from .sanitise import plain_text
 
@@ -23,3 +25,26 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         return plain_text(super().to_python(value) or "", multiline=True)
+
+
+class EveryErrorShown(forms.Form):
+    """A form whose templates show its own errors and the errors of `shown_fields` beside
+    their inputs: the errors of every other field (hidden ones, or ones this step of the page
+    does not draw) join the form's own errors, named by the field's label, so a 400 always
+    says what was wrong."""
+
+    shown_fields: tuple[str, ...] | None = None  # None: the visible fields
+
+    def non_field_errors(self) -> ErrorList:
+        errors = list(super().non_field_errors())
+        shown = (
+            self.shown_fields
+            if self.shown_fields is not None
+            else tuple(field.name for field in self.visible_fields())
+        )
+        for name, field_errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name in shown:
+                continue
+            label = self.fields[name].label or name.replace("_", " ").capitalize()
+            errors += [f"{label}: {error}" for error in field_errors]
+        return ErrorList(errors, error_class="nonfield", renderer=self.renderer)

@@ -3,14 +3,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harbour.core.forms import PlainCharField, PlainTextField
+from harbour.core.forms import EveryErrorShown, PlainCharField, PlainTextField
 from harbour.core.postal import postal_code_normalise
 from harbour.people.models import NEWSLETTER_WORDING
 
 
-class PostalCodeForm(forms.Form):
+class PostalCodeForm(EveryErrorShown):
+    shown_fields = ("postal_code",)  # the district and its search come from other steps
     postal_code = forms.CharField(label=_("Your postal code"), max_length=10)
-    district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    district = forms.CharField(
+        label=_("Riding"), required=False, max_length=10, widget=forms.HiddenInput
+    )
     district_query = PlainCharField(
         label=_("Not your riding? Search by district name or city"),
         required=False,
@@ -21,9 +24,13 @@ class PostalCodeForm(forms.Form):
         return postal_code_normalise(self.cleaned_data["postal_code"])
 
 
-class LetterForm(forms.Form):
-    postal_code = forms.CharField(max_length=10, widget=forms.HiddenInput)
-    district = forms.CharField(max_length=10, required=False, widget=forms.HiddenInput)
+class LetterForm(EveryErrorShown):
+    postal_code = forms.CharField(
+        label=_("Your postal code"), max_length=10, widget=forms.HiddenInput
+    )
+    district = forms.CharField(
+        label=_("Riding"), max_length=10, required=False, widget=forms.HiddenInput
+    )
     subject = PlainCharField(label=_("Subject"), max_length=200)
     body = PlainTextField(label=_("Your letter"), widget=forms.Textarea(attrs={"rows": 16}))
     given_name = PlainCharField(label=_("Given name"), max_length=100)
