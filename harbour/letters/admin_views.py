@@ -1,14 +1,12 @@
 """Organisers see reach (counts only); moderators and administrators alone export writers."""
 
-import csv
-
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from harbour.core.audit import audit_record
-from harbour.core.exports import csv_safe
+from harbour.core.exports import csv_response
 
 from .models import Letter, LetterCampaignPage, LetterState
 from .selectors import campaign_reach
@@ -42,25 +40,24 @@ def reach_detail(request: HttpRequest, page_id: int) -> HttpResponse:
 @permission_required("letters.export_letter", raise_exception=True)
 def export_writers(request: HttpRequest, page_id: int) -> HttpResponse:
     campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="letter-writers-{campaign.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(["name", "email", "postal_code", "city", "district", "confirmed"])
     letters = Letter.objects.filter(campaign=campaign, state=LetterState.CONFIRMED).select_related(
         "person", "district"
     )
-    for letter in letters.iterator():
-        person = letter.person
-        writer.writerow(
-            [
-                csv_safe(letter.supporter_name),
-                person.email if person else "",
-                person.postal_code if person else "",
-                csv_safe(letter.supporter_city),
-                letter.district.name_en if letter.district else "",
-                letter.confirmed_at.isoformat() if letter.confirmed_at else "",
-            ]
-        )
+    rows = (
+        [
+            letter.supporter_name,
+            letter.person.email if letter.person else "",
+            letter.person.postal_code if letter.person else "",
+            letter.supporter_city,
+            letter.district.name_en if letter.district else "",
+            letter.confirmed_at.isoformat() if letter.confirmed_at else "",
+        ]
+        for letter in letters.iterator()
+    )
+    response = csv_response(
+        f"letter-writers-{campaign.pk}.csv",
+        ["name", "email", "postal_code", "city", "district", "confirmed"],
+        rows,
+    )
     audit_record(actor=request.user, action="letters.export", target=campaign)
     return response

@@ -1,6 +1,6 @@
 """The moderation queue and the signatory export, in the Wagtail admin."""
 
-import csv
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
-from harbour.core.exports import csv_safe
+from harbour.core.exports import csv_response
 
 from . import services
 from .models import Signature, SignatureState, SignerKind
@@ -90,16 +90,11 @@ def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
         .select_related("person")
         .order_by("kind", "name")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="signatories-{page.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for s in rows.iterator():
-        person = s.person
-        writer.writerow(
-            csv_safe(v)
-            for v in [
+
+    def lines() -> Iterator[list[object]]:
+        for s in rows.iterator():
+            person = s.person
+            yield [
                 s.kind,
                 s.state,
                 s.name,
@@ -115,6 +110,7 @@ def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
                 s.created_at.isoformat(),
                 s.confirmed_at.isoformat() if s.confirmed_at else "",
             ]
-        )
+
+    response = csv_response(f"signatories-{page.pk}.csv", CSV_COLUMNS, lines())
     audit_record(actor=request.user, action="signatures.export", target=page)
     return response

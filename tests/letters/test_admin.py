@@ -76,3 +76,18 @@ def test_an_editors_correction_survives_a_reload(client, home):
     assert mp.party == "Independent" and mp.edited_fields == ["party"]
     call_command("load_representatives", "--dir", str(FIXTURE))
     assert Representative.objects.get(pk=mp.pk).party == "Independent"
+
+
+def test_the_writers_export_neutralises_formulas_in_every_column(campaign):  # noqa: F811
+    writer = Client()
+    writer.post(
+        campaign.url + "send/",
+        {**LETTER, "email": "=2+3@example.org", "given_name": "=HYPERLINK", "city": "+Ajax"},
+    )
+    _confirm(writer, campaign)
+    moderator = Client()
+    moderator.force_login(UserFactory(roles=[MODERATORS]))
+    export = moderator.get(f"/admin/letters/{campaign.pk}/writers.csv")
+    assert "no-store" in export["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[1][:4] == ["'=HYPERLINK Lee", "'=2+3@example.org", "L1S 2A3", "'+Ajax"]
