@@ -8,8 +8,9 @@ from django.urls import reverse
 PUBLIC_CSP = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data: https:",
-        "media-src 'self' https:",
+        # Images from the site itself only: a third-party host would learn who reads what.
+        "img-src 'self'",
+        "media-src 'self'",
         "style-src 'self'",
         "script-src 'self'",
         "font-src 'self'",
@@ -21,6 +22,8 @@ PUBLIC_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Staff pages outside /admin/ that show an inline image (the TOTP QR code as a data: URI).
+STAFF_PAGE_CSP = PUBLIC_CSP.replace("img-src 'self'", "img-src 'self' data:")
 ADMIN_CSP = "; ".join(
     [
         "default-src 'self'",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .middleware import STAFF_PAGE_CSP
 from .ratelimit import hit
 
 
@@ -65,6 +66,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["qr_uri"] = _qr_data_uri(device.config_url)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     response = render(request, "core/two_factor.html", context, status=status)
+    response["Content-Security-Policy"] = STAFF_PAGE_CSP  # the QR code is a data: image
     if verdict is not None and not verdict:
         response["Retry-After"] = str(max(1, verdict.retry_after))
     return response

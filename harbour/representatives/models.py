@@ -55,6 +55,11 @@ class Representative(models.Model):
         _("approved e-mail outside the legislature's domains"), blank=True, editable=False
     )
     photo_url = models.URLField(_("photo"), blank=True, max_length=500)
+    # The photo as Harbour serves it, from its own media (`load_representatives --photos`):
+    # public pages never load it from the legislature's server, which would learn a
+    # supporter's address and, from the photo, their riding.
+    photo = models.FileField(upload_to="representatives/", blank=True, editable=False)
+    photo_fetched_from = models.URLField(max_length=500, blank=True, editable=False)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
     # Fields an editor corrected by hand; a later load leaves them alone unless --force.

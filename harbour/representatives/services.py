@@ -70,6 +70,10 @@ def representative_contact_changed(
         details["email_approved"] = {"before": before.email_approved, "after": approved}
     if not details:
         return None
+    if "photo_url" in details:
+        from .photos import photo_forget
+
+        photo_forget(representative)  # the placeholder until the next --photos load
     entry = audit_record(
         actor=actor, action="representative.contact_change", target=representative, details=details
     )

@@ -64,6 +64,7 @@ def test_staff_must_enrol_and_verify_a_totp_device(client, home):
     assert enrol.status_code == 200
     assert b"Scan this code" in enrol.content
     assert b"data:image/svg+xml;base64," in enrol.content
+    assert "img-src 'self' data:" in enrol["Content-Security-Policy"]  # the QR code shows
     device = TOTPDevice.objects.get(user=editor)
     assert not device.confirmed
 

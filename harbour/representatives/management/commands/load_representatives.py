@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from harbour.representatives import loaders
 from harbour.representatives.loaders import LoadReport
+from harbour.representatives.photos import photos_download
 from harbour.representatives.services import data_dir, representatives_load
 
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--districts", type=Path, help="One districts file.")
         parser.add_argument(
             "--force", action="store_true", help="Overwrite fields an editor corrected."
+        )
+        parser.add_argument(
+            "--photos",
+            action="store_true",
+            help="Also copy each sitting representative's photo into Harbour's media, so "
+            "public pages never load it from the legislature's server (needs the network).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,3 +66,9 @@ class Command(BaseCommand):
         )
         for line in report.unmatched[:20]:
             self.stderr.write(f"Not matched: {line}")
+        if options["photos"]:
+            photos = photos_download(force=options["force"])
+            self.stdout.write(
+                f"Photos: {photos.downloaded} downloaded, {photos.kept} kept, "
+                f"{photos.unavailable} unavailable (shown as a placeholder)."
+            )
