@@ -75,3 +75,20 @@ class StaffTwoFactorMiddleware:
         user = request.user
         # OTPMiddleware (earlier in MIDDLEWARE) gives every user is_verified().
         return bool(user.is_authenticated and not user.is_verified())  # type: ignore[union-attr,attr-defined]
+
+
+class RetryAfterMiddleware:
+    """Every 429 says when to come back. Our own limits set Retry-After from their window
+    (core.views.too_many_requests); a 429 from a library (django-axes' sign-in lockout) gets
+    the lockout's cool-off, or a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 429 and "Retry-After" not in response:
+            hours = getattr(settings, "AXES_COOLOFF_TIME", None)
+            seconds = int(hours * 3600) if isinstance(hours, int | float) else 60
+            response["Retry-After"] = str(max(1, seconds))
+        return response

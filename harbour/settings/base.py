@@ -114,6 +114,7 @@ MIDDLEWARE = [
     # Outside the page cache, so a cached page carries X-Frame-Options like a fresh one.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "harbour.core.middleware.ContentSecurityPolicyMiddleware",
+    "harbour.core.middleware.RetryAfterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

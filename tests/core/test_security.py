@@ -38,6 +38,7 @@ def test_login_locks_out_after_five_failures(home):
         "/admin/login/", {"username": "editor@example.org", "password": "a-long-test-password"}
     )
     assert locked.status_code == 429
+    assert locked["Retry-After"] == "3600"  # the lockout's cool-off (AXES_COOLOFF_TIME = 1 h)
     assert b"Too many failed sign-in attempts" in locked.content
 
 
@@ -96,10 +97,10 @@ def test_staff_must_enrol_and_verify_a_totp_device(client, home):
 @override_settings(HARBOUR_REQUIRE_2FA=True)
 def test_two_factor_guesses_are_rate_limited(client, home):
     client.force_login(UserFactory(roles=[EDITORS]))
-    statuses = [
-        client.post("/account/two-factor/", {"token": "123456"}).status_code for _ in range(12)
-    ]
+    responses = [client.post("/account/two-factor/", {"token": "123456"}) for _ in range(12)]
+    statuses = [response.status_code for response in responses]
     assert statuses.count(429) >= 1
+    assert all(int(r["Retry-After"]) > 0 for r in responses if r.status_code == 429)
     assert 200 not in statuses and 302 not in statuses
 
 
