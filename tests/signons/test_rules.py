@@ -192,6 +192,10 @@ def test_past_the_network_limit_signatures_wait_for_a_moderator_and_past_the_cap
     states = list(Signature.objects.order_by("pk").values_list("state", flat=True))
     assert states == [SignatureState.CONFIRMED] * 3 + [SignatureState.AWAITING_MODERATION] * 2
     assert count_total(page=petition) == 3
+    moderator = Client()
+    moderator.force_login(UserFactory(roles=[MODERATORS]))
+    queue = moderator.get("/admin/signons/moderation/").content.decode()
+    assert queue.count("Held: busy network") == 2  # the moderator sees why they wait
 
 
 @override_settings(HARBOUR_SIGN_RATE_EMAIL="2/h")
