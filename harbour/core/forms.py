@@ -36,7 +36,7 @@ class EveryErrorShown(forms.Form):
     shown_fields: tuple[str, ...] | None = None  # None: the visible fields
 
     def non_field_errors(self) -> ErrorList:
-        errors = list(super().non_field_errors())
+        errors: list[str | Exception] = [str(e) for e in super().non_field_errors()]
         shown = (
             self.shown_fields
             if self.shown_fields is not None

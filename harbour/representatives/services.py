@@ -89,8 +89,10 @@ def contact_change_notify(*, audit_entry_id: int) -> int:
     entry = AuditEntry.objects.filter(
         pk=audit_entry_id, action="representative.contact_change"
     ).first()
-    representative = Representative.objects.filter(pk=(entry.target_id if entry else None)).first()
-    if entry is None or representative is None:
+    if entry is None:
+        return 0
+    representative = Representative.objects.filter(pk=entry.target_id).first()
+    if representative is None:
         return 0
     User = get_user_model()
     administrators = (
