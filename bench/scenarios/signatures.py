@@ -61,13 +61,19 @@ CONFIRMATION_TASK = "harbour.signons.tasks.send_signature_confirmation"
 NOOP_TASK = "harbour.core.tasks.bench_noop"
 
 # One address sends every request: the per-address limit would refuse nearly all of them.
-RATE_ENV = {"HARBOUR_SIGN_RATE_IP": "100000000/h", "HARBOUR_SIGN_RATE_EMAIL": "100/h"}
+# All load comes from one address: neither held for review nor capped (HARBOUR_SIGN_CAP_IP).
+RATE_ENV = {
+    "HARBOUR_SIGN_RATE_IP": "100000000/h",
+    "HARBOUR_SIGN_CAP_IP": "100000000/h",
+    "HARBOUR_SIGN_RATE_EMAIL": "100/h",
+}
 REDIS_URL = "redis://127.0.0.1:6379/15"
 SPIKE_CONNECTIONS = 32
 DRAIN_SECONDS = 2  # after the last request is sent, for the last answers
 CONFIRM_SAMPLE = 500
 CONFIRM_CLIENTS = 16
 PROFILE_SUBMISSIONS = 100
+OUTCOME_SUBMISSIONS = 60
 LUA_SCRIPT = Path(__file__).with_name("post_load.lua")
 
 TARGET_SUBMISSIONS = 300.0
@@ -315,6 +321,7 @@ def _measure(
         checks.group = "confirmation"
         confirm = _confirm_sample(db, env, ctx.tmp, base_url, csrf, before, checks)
         profile = _profile(env, ctx.tmp, session)
+        profile["outcomes"] = _outcomes(env, ctx.tmp, session)
 
     page_runs, ping_runs = _read_load(ctx, base_url, other_cpu)
     other_share["gets"] = other_cpu.share()
@@ -770,6 +777,27 @@ def _profile(env: dict[str, str], tmp: Path, session: str) -> dict[str, Any]:
     )
 
 
+def _outcomes(env: dict[str, str], tmp: Path, session: str) -> dict[str, Any]:
+    print(f"  sign-form answer time by outcome: {OUTCOME_SUBMISSIONS} of each, interleaved")
+    found = _django(
+        env,
+        tmp,
+        "outcomes",
+        {"count": OUTCOME_SUBMISSIONS, "run_id": f"{session}o", "sign_path": SIGN},
+    )
+    medians, ratios = found["median_ms"], found["ratio_to_new"]
+    print(
+        "  "
+        + ", ".join(
+            f"{kind} {_ms(medians[kind])} ({ratios[kind]:.2f}× new)"
+            for kind in ("new", "pending", "confirmed")
+        )
+        + f"; answers {found['answers']}",
+        flush=True,
+    )
+    return found
+
+
 def _django(env: dict[str, str], tmp: Path, function: str, data: Any) -> Any:
     return run_in_django(env, tmp, "signatures_django", function, data, timeout=300)
 
@@ -1046,7 +1074,24 @@ def _profile_note(profile: dict[str, Any]) -> str:
         + ", ".join(_shares(sign))
         + f". Its SQL: {_sql_summary(sign['sql_of_one_request'])}. "
         f"A petition page view takes {_costs(page)}. "
-        "The SQL of one request and both profiles are in the JSON file."
+        "The SQL of one request and both profiles are in the JSON file. "
+        + _outcomes_note(profile.get("outcomes"))
+    )
+
+
+def _outcomes_note(found: dict[str, Any] | None) -> str:
+    if not found:
+        return ""
+    medians, ratios = found["median_ms"], found["ratio_to_new"]
+    same = len({tuple(v) for v in found["answers"].values()}) == 1
+    return (
+        f"The sign form's answer by outcome ({found['requests_per_outcome']} each, "
+        "interleaved, one at a time): "
+        + ", ".join(
+            f"{kind} address {_ms(medians[kind])} ({ratios[kind]:.2f}× new)"
+            for kind in ("new", "pending", "confirmed")
+        )
+        + ("; the same status and Location for all three." if same else "; ANSWERS DIFFER.")
     )
 
 

@@ -196,3 +196,77 @@ def _timed(method: Any, totals: dict[str, Any]) -> Any:
             totals["seconds"] += time.perf_counter() - started
 
     return timed
+
+
+def outcomes() -> None:
+    """Whether the sign form's answer takes the same time whatever the address did (issue 11:
+    a stranger must not tell a signer from a new address by the clock). In one process, one
+    request at a time, through Django's test client with production settings: N addresses
+    are signed and left pending, N signed and confirmed; then, interleaved so that drift
+    touches all three alike, each is posted again beside one new address per round. Each
+    request is timed alone; the medians and their ratios to the new address's go out."""
+    import statistics
+
+    from django.test import Client
+
+    from harbour.signons.models import Signature
+    from harbour.signons.services import confirmation_token, signature_confirm
+
+    settings_in = _input()
+    count = int(settings_in["count"])
+    run_id = settings_in["run_id"]
+    sign_path = settings_in["sign_path"]
+    signer = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    first = signer.get(f"/{PETITION_SLUG}/")
+    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    if first.status_code != 200 or token_match is None:
+        raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
+    token = token_match.group(1)
+
+    def address(kind: str, n: int) -> str:
+        return f"bench-{run_id}-{kind}-{n}@example.invalid"
+
+    def sign(email: str) -> tuple[float, Any]:
+        started = time.perf_counter()
+        response = signer.post(
+            sign_path,
+            {
+                "csrfmiddlewaretoken": token,
+                "kind": "individual",
+                "individual-given_name": "Bench",
+                "individual-family_name": "Outcome",
+                "individual-email": email,
+                "individual-postal_code": "K1A 0A6",
+                "individual-city": "Ottawa",
+                "individual-listing": "full",
+            },
+        )
+        elapsed = time.perf_counter() - started
+        signer.cookies.pop("messages", None)
+        return elapsed, response
+
+    for n in range(count):
+        sign(address("pending", n))
+        sign(address("confirmed", n))
+    for signature in Signature.objects.filter(
+        person__email__startswith=f"bench-{run_id}-confirmed-"
+    ):
+        signature_confirm(token=confirmation_token(signature))
+    sign(address("warm", 0))
+
+    times: dict[str, list[float]] = {"new": [], "pending": [], "confirmed": []}
+    answers: dict[str, set[str]] = {kind: set() for kind in times}
+    for n in range(count):
+        for kind in ("new", "pending", "confirmed"):
+            elapsed, response = sign(address(kind, n))
+            times[kind].append(1000 * elapsed)
+            answers[kind].add(f"{response.status_code} {response.get('Location', '')}")
+    medians = {kind: statistics.median(values) for kind, values in times.items()}
+    _output(
+        {
+            "requests_per_outcome": count,
+            "median_ms": medians,
+            "ratio_to_new": {kind: medians[kind] / medians["new"] for kind in medians},
+            "answers": {kind: sorted(values) for kind, values in answers.items()},
+        }
+    )
