@@ -12,6 +12,7 @@ import json
 import os
 import pstats
 import re
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -199,37 +200,37 @@ def _timed(method: Any, totals: dict[str, Any]) -> Any:
 
 
 def outcomes() -> None:
-    """Whether the sign form's answer takes the same time whatever the address did (issue 11:
-    a stranger must not tell a signer from a new address by the clock). In one process, one
-    request at a time, through Django's test client with production settings: N addresses
-    are signed and left pending, N signed and confirmed; then, interleaved so that drift
-    touches all three alike, each is posted again beside one new address per round. Each
-    request is timed alone; the medians and their ratios to the new address's go out."""
-    import statistics
-
+    """Whether an action form's answer takes the same time whatever the address did (issue
+    11: a stranger must not tell a signer or a writer from a new address by the clock). In
+    one process, one request at a time, through Django's test client with production
+    settings, for the petition's sign form and a letter campaign's form: N addresses act and
+    are left pending, N act and are confirmed; then, interleaved so that drift touches all
+    three alike, each is posted again beside one new address per round. Each request is
+    timed alone; the medians and their ratios to the new address's go out."""
     from django.test import Client
 
+    from harbour.letters.models import Letter, LetterCampaignPage
+    from harbour.letters.services import confirmation_token as letter_token
+    from harbour.letters.services import letter_confirm
     from harbour.signons.models import Signature
     from harbour.signons.services import confirmation_token, signature_confirm
 
     settings_in = _input()
     count = int(settings_in["count"])
     run_id = settings_in["run_id"]
-    sign_path = settings_in["sign_path"]
-    signer = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-    first = signer.get(f"/{PETITION_SLUG}/")
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    first = client.get(f"/{PETITION_SLUG}/")
     token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
     if first.status_code != 200 or token_match is None:
         raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
     token = token_match.group(1)
+    campaign = LetterCampaignPage.objects.live().filter(delivery="send").first()
+    if campaign is None:
+        raise RuntimeError("no letter campaign that sends letters in the bench database")
 
-    def address(kind: str, n: int) -> str:
-        return f"bench-{run_id}-{kind}-{n}@example.invalid"
-
-    def sign(email: str) -> tuple[float, Any]:
-        started = time.perf_counter()
-        response = signer.post(
-            sign_path,
+    def sign(email: str) -> Any:
+        return client.post(
+            settings_in["sign_path"],
             {
                 "csrfmiddlewaretoken": token,
                 "kind": "individual",
@@ -241,32 +242,58 @@ def outcomes() -> None:
                 "individual-listing": "full",
             },
         )
-        elapsed = time.perf_counter() - started
-        signer.cookies.pop("messages", None)
-        return elapsed, response
 
-    for n in range(count):
-        sign(address("pending", n))
-        sign(address("confirmed", n))
-    for signature in Signature.objects.filter(
-        person__email__startswith=f"bench-{run_id}-confirmed-"
+    def write(email: str) -> Any:
+        return client.post(
+            campaign.url + "send/",
+            {
+                "csrfmiddlewaretoken": token,
+                "postal_code": "L1S 2A3",
+                "district": "",
+                "subject": campaign.subject_template[:200] or "A letter",
+                "body": "Dear representative, please act on what this campaign asks. Thank you.",
+                "given_name": "Bench",
+                "family_name": "Outcome",
+                "email": email,
+                "city": "Ajax",
+            },
+        )
+
+    def confirm_signatures(prefix: str) -> None:
+        for signature in Signature.objects.filter(person__email__startswith=prefix):
+            signature_confirm(token=confirmation_token(signature))
+
+    def confirm_letters(prefix: str) -> None:
+        for letter in Letter.objects.filter(person__email__startswith=prefix):
+            letter_confirm(token=letter_token(letter))
+
+    found: dict[str, Any] = {"requests_per_outcome": count, "forms": {}}
+    for form, send, confirm in (
+        ("sign", sign, confirm_signatures),
+        ("letter", write, confirm_letters),
     ):
-        signature_confirm(token=confirmation_token(signature))
-    sign(address("warm", 0))
 
-    times: dict[str, list[float]] = {"new": [], "pending": [], "confirmed": []}
-    answers: dict[str, set[str]] = {kind: set() for kind in times}
-    for n in range(count):
-        for kind in ("new", "pending", "confirmed"):
-            elapsed, response = sign(address(kind, n))
-            times[kind].append(1000 * elapsed)
-            answers[kind].add(f"{response.status_code} {response.get('Location', '')}")
-    medians = {kind: statistics.median(values) for kind, values in times.items()}
-    _output(
-        {
-            "requests_per_outcome": count,
+        def address(kind: str, n: int, form: str = form) -> str:
+            return f"bench-{run_id}-{form}-{kind}-{n}@example.invalid"
+
+        for n in range(count):
+            send(address("pending", n))
+            send(address("confirmed", n))
+        confirm(f"bench-{run_id}-{form}-confirmed-")
+        send(address("warm", 0))
+        times: dict[str, list[float]] = {"new": [], "pending": [], "confirmed": []}
+        answers: dict[str, set[str]] = {kind: set() for kind in times}
+        for n in range(count):
+            for kind in ("new", "pending", "confirmed"):
+                started = time.perf_counter()
+                response = send(address(kind, n))
+                times[kind].append(1000 * (time.perf_counter() - started))
+                client.cookies.pop("messages", None)
+                answers[kind].add(f"{response.status_code} {response.get('Location', '')}")
+        medians = {kind: statistics.median(values) for kind, values in times.items()}
+        found["forms"][form] = {
             "median_ms": medians,
             "ratio_to_new": {kind: medians[kind] / medians["new"] for kind in medians},
             "answers": {kind: sorted(values) for kind, values in answers.items()},
         }
-    )
+    _output(found)

@@ -4,11 +4,12 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -17,7 +18,10 @@ from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
     consent_record,
+    normalise_email,
+    person_fill_blanks,
     person_get_or_create,
+    person_insert_new,
 )
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
 
@@ -155,22 +159,30 @@ def letter_create(
     templated = not campaign.allow_editing
     if templated:
         subject, body = campaign.subject_template, campaign.body_template
+    person_details = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "postal_code": postal_code,
+        "city": city,
+        "province": district.province if district else "",
+        "language": language,
+    }
     with transaction.atomic():
-        person, new_person = person_get_or_create(
-            email=email,
-            given_name=given_name,
-            family_name=family_name,
-            postal_code=postal_code,
-            city=city,
-            province=district.province if district else "",
-            language=language,
-        )
-        sent = None if new_person else _confirmed_letter(campaign.pk, person.pk)
-        if sent is not None:
-            from .tasks import send_letter_already_sent
+        person = person_insert_new(email=email, **person_details)
+        if person is None:
+            # On file: one locked read tells whether it already wrote here. An address that
+            # did costs what a new one does (an INSERT that found it, a read, a task), so
+            # the answer's timing does not tell them apart.
+            person = _person_with_sent_letter(normalise_email(email), campaign.pk)
+            if person is None:  # erased since the INSERT found it: make it anew
+                person, _new = person_get_or_create(email=email, **person_details)
+            elif person.sent_letter_id is not None:
+                from .tasks import send_letter_already_sent
 
-            send_letter_already_sent.enqueue(sent.pk)
-            return LetterOutcome(letter=None, created=False)
+                send_letter_already_sent.enqueue(person.sent_letter_id)
+                return LetterOutcome(letter=None, created=False)
+            else:
+                person_fill_blanks(person, person_details)
         letter = Letter.objects.create(
             campaign=campaign,
             person=person,
@@ -191,6 +203,20 @@ def _confirmed_letter(campaign_id: int, person_id: int) -> Letter | None:
     return Letter.objects.filter(
         campaign_id=campaign_id, person_id=person_id, state=LetterState.CONFIRMED
     ).first()
+
+
+def _person_with_sent_letter(email: str, campaign_id: int) -> Any:
+    """The supporter with this address, locked, with `sent_letter_id`: their confirmed letter
+    in this campaign, or None."""
+    sent = Letter.objects.filter(
+        campaign_id=campaign_id, person_id=OuterRef("pk"), state=LetterState.CONFIRMED
+    ).values("pk")[:1]
+    return (
+        Person.objects.select_for_update(of=("self",))
+        .filter(email=email)
+        .annotate(sent_letter_id=Subquery(sent))
+        .first()
+    )
 
 
 def _enqueue_confirmation(letter: Letter) -> None:

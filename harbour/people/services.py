@@ -19,6 +19,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def person_insert_new(
+    *,
+    email: str,
+    given_name: str = "",
+    family_name: str = "",
+    postal_code: str = "",
+    city: str = "",
+    province: str = "",
+    language: str = "",
+) -> Person | None:
+    """A new supporter with this e-mail, or None when the address is already on file. One
+    statement and no savepoint: the common case, and the whole of a petition spike."""
+    person = Person(
+        email=normalise_email(email),
+        given_name=given_name,
+        family_name=family_name,
+        postal_code=postal_code,
+        city=city,
+        province=province,
+        language=language,
+    )
+    return person if row_insert(person, unless_conflict_on="email") else None
+
+
 def person_get_or_create(
     *,
     email: str,
@@ -30,10 +54,7 @@ def person_get_or_create(
     language: str = "",
 ) -> tuple[Person, bool]:
     """The supporter with this e-mail, and whether it is new; new details fill blanks of an
-    existing record but never overwrite.
-
-    A new address (the common case, and the whole of a petition spike) costs one statement
-    and no savepoint; an existing one is then read and locked."""
+    existing record but never overwrite. An existing one is read and locked."""
     details = {
         "given_name": given_name,
         "family_name": family_name,
@@ -42,21 +63,26 @@ def person_get_or_create(
         "province": province,
         "language": language,
     }
+    created = person_insert_new(email=email, **details)
+    if created is not None:
+        return created, True
     email = normalise_email(email)
-    person = Person(email=email, **details)
-    if row_insert(person, unless_conflict_on="email"):
-        return person, True
     with transaction.atomic():
         found = Person.objects.select_for_update().filter(email=email).first()
         if found is None:  # erased or purged since the INSERT found it: make it anew
             return person_get_or_create(email=email, **details)
-        person = found
-        changed = [f for f, v in details.items() if v and not getattr(person, f)]
-        for field in changed:
-            setattr(person, field, details[field])
-        if changed:
-            person.save(update_fields=[*changed, "updated_at"])
-    return person, False
+        person_fill_blanks(found, details)
+    return found, False
+
+
+def person_fill_blanks(person: Person, details: dict[str, str]) -> None:
+    """Fill what the record lacks from `details`, never overwriting (the caller holds the
+    row's lock)."""
+    changed = [f for f, v in details.items() if v and not getattr(person, f)]
+    for field in changed:
+        setattr(person, field, details[field])
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
 
 
 def consent_record(

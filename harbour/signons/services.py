@@ -18,7 +18,9 @@ from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
     consent_record,
+    normalise_email,
     person_get_or_create,
+    person_insert_new,
 )
 from harbour.representatives.services import (
     address_may_be_a_members,
@@ -83,18 +85,19 @@ def signature_create(
         raise SigningClosed("This page is not accepting signatures.")
     if kind not in page.accepted_kinds():
         raise SignOnError("This page does not accept that kind of signer.")
+    person_details = {
+        "email": email,
+        "given_name": details.get("given_name", ""),
+        "family_name": details.get("family_name", ""),
+        "postal_code": details.get("postal_code", ""),
+        "city": details.get("city", ""),
+        "province": details.get("province", ""),
+        "language": language,
+    }
+    fields = _signature_fields(kind, details)
     with transaction.atomic():
-        person, new_person = person_get_or_create(
-            email=email,
-            given_name=details.get("given_name", ""),
-            family_name=details.get("family_name", ""),
-            postal_code=details.get("postal_code", ""),
-            city=details.get("city", ""),
-            province=details.get("province", ""),
-            language=language,
-        )
-        fields = _signature_fields(kind, details)
-        if new_person:
+        person = person_insert_new(**person_details)
+        if person is not None:
             # A person inserted by this transaction cannot have signed yet, and no other
             # transaction can see it: no lookup and no savepoint on the hot path.
             signature = Signature(
@@ -103,8 +106,16 @@ def signature_create(
             row_insert(signature)
             _enqueue_confirmation(signature)
             return SignOutcome(signature=signature, created=True)
-        existing = Signature.objects.filter(page=page, person=person).first()
-        if existing is None:
+        # An address that signed this page already costs what a new one does (one INSERT
+        # that found the address, one read, one task), so the answer's timing does not
+        # tell them apart; its record is not changed by what a stranger typed.
+        existing = (
+            Signature.objects.select_related("person")
+            .filter(page=page, person__email=normalise_email(email))
+            .first()
+        )
+        if existing is None:  # on file (another page, a letter), not signed here yet
+            person, _new = person_get_or_create(**person_details)
             try:
                 with transaction.atomic():
                     signature = Signature.objects.create(
