@@ -1,11 +1,15 @@
 """Reach of a campaign: what organisers see (counts only, never who wrote)."""
 
+import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from wagtail.models import Page
+
+from harbour.people.models import Person
 
 from .models import Delivery, DeliveryState, Letter, LetterState, MailtoClick
 
@@ -79,3 +83,46 @@ def public_letter_count_forget(*, page_id: int) -> None:
 def letters_held_below(path: str) -> bool:
     """Whether the campaign page at tree `path`, or one below it, holds any letter."""
     return Letter.objects.filter(campaign__path__startswith=path).exists()
+
+
+@dataclass(frozen=True)
+class SupporterOnFile:
+    person_id: int
+    sent_letter_id: int | None  # their confirmed letter in the campaign, if any
+    fields: dict[str, str]  # what the record holds, for filling its blanks
+
+
+PERSON_FIELDS = ("given_name", "family_name", "postal_code", "city", "province", "language")
+
+
+def supporter_on_file(*, email: str, campaign_id: int) -> SupporterOnFile | None:
+    """The supporter with this (normalised) address, locked where the database can, and
+    their confirmed letter in the campaign: one read whose SQL is built once, so the letter
+    form's answer to an address that already wrote costs what a new one's does."""
+    alias = router.db_for_write(Person)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_supporter_sql(alias), [campaign_id, LetterState.CONFIRMED, email])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return SupporterOnFile(
+        person_id=int(row[0]),
+        sent_letter_id=int(row[1]) if row[1] is not None else None,
+        fields=dict(zip(PERSON_FIELDS, row[2:], strict=True)),
+    )
+
+
+@functools.cache
+def _supporter_sql(alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    letter, person = quote(Letter._meta.db_table), quote(Person._meta.db_table)
+    columns = ", ".join(f"p.{quote(name)}" for name in PERSON_FIELDS)
+    lock = " FOR UPDATE OF p" if connection.features.has_select_for_update_of else ""
+    # Only the models' own table and column names are formatted in; values are parameters.
+    return (
+        f"SELECT p.{quote('id')}, (SELECT l.{quote('id')} FROM {letter} l "  # noqa: S608
+        f"WHERE l.{quote('campaign_id')} = %s AND l.{quote('person_id')} = p.{quote('id')} "
+        f"AND l.{quote('state')} = %s LIMIT 1), {columns} FROM {person} p "
+        f"WHERE p.{quote('email')} = %s{lock}"
+    )

@@ -4,12 +4,11 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -26,6 +25,7 @@ from harbour.people.services import (
 from harbour.representatives.models import ElectoralDistrict, Office, Representative
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
+from .selectors import supporter_on_file
 
 CONFIRM_SALT = "harbour.letters.confirm"
 
@@ -169,23 +169,25 @@ def letter_create(
     }
     with transaction.atomic():
         person = person_insert_new(email=email, **person_details)
+        person_id = person.pk if person is not None else None
         if person is None:
             # On file: one locked read tells whether it already wrote here. An address that
             # did costs what a new one does (an INSERT that found it, a read, a task), so
             # the answer's timing does not tell them apart.
-            person = _person_with_sent_letter(normalise_email(email), campaign.pk)
-            if person is None:  # erased since the INSERT found it: make it anew
-                person, _new = person_get_or_create(email=email, **person_details)
-            elif person.sent_letter_id is not None:
+            found = supporter_on_file(email=normalise_email(email), campaign_id=campaign.pk)
+            if found is None:  # erased since the INSERT found it: make it anew
+                person_id = person_get_or_create(email=email, **person_details)[0].pk
+            elif found.sent_letter_id is not None:
                 from .tasks import send_letter_already_sent
 
-                send_letter_already_sent.enqueue(person.sent_letter_id)
+                send_letter_already_sent.enqueue(found.sent_letter_id)
                 return LetterOutcome(letter=None, created=False)
             else:
-                person_fill_blanks(person, person_details)
+                person_id = found.person_id
+                person_fill_blanks(person_id, found.fields, person_details)
         letter = Letter.objects.create(
             campaign=campaign,
-            person=person,
+            person_id=person_id,
             district=district,
             supporter_name=f"{given_name} {family_name}".strip(),
             supporter_city=city,
@@ -203,20 +205,6 @@ def _confirmed_letter(campaign_id: int, person_id: int) -> Letter | None:
     return Letter.objects.filter(
         campaign_id=campaign_id, person_id=person_id, state=LetterState.CONFIRMED
     ).first()
-
-
-def _person_with_sent_letter(email: str, campaign_id: int) -> Any:
-    """The supporter with this address, locked, with `sent_letter_id`: their confirmed letter
-    in this campaign, or None."""
-    sent = Letter.objects.filter(
-        campaign_id=campaign_id, person_id=OuterRef("pk"), state=LetterState.CONFIRMED
-    ).values("pk")[:1]
-    return (
-        Person.objects.select_for_update(of=("self",))
-        .filter(email=email)
-        .annotate(sent_letter_id=Subquery(sent))
-        .first()
-    )
 
 
 def _enqueue_confirmation(letter: Letter) -> None:

@@ -71,18 +71,21 @@ def person_get_or_create(
         found = Person.objects.select_for_update().filter(email=email).first()
         if found is None:  # erased or purged since the INSERT found it: make it anew
             return person_get_or_create(email=email, **details)
-        person_fill_blanks(found, details)
+        current = {field: getattr(found, field) for field in details}
+        for field, value in person_fill_blanks(found.pk, current, details).items():
+            setattr(found, field, value)
     return found, False
 
 
-def person_fill_blanks(person: Person, details: dict[str, str]) -> None:
-    """Fill what the record lacks from `details`, never overwriting (the caller holds the
-    row's lock)."""
-    changed = [f for f, v in details.items() if v and not getattr(person, f)]
-    for field in changed:
-        setattr(person, field, details[field])
+def person_fill_blanks(
+    person_id: int, current: dict[str, str], details: dict[str, str]
+) -> dict[str, str]:
+    """Fill what the record lacks (`current` holds its values) from `details`, never
+    overwriting; the caller holds the row's lock. Returns what it filled."""
+    changed = {f: v for f, v in details.items() if v and not current.get(f)}
     if changed:
-        person.save(update_fields=[*changed, "updated_at"])
+        Person.objects.filter(pk=person_id).update(**changed, updated_at=timezone.now())
+    return changed
 
 
 def consent_record(

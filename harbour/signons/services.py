@@ -31,6 +31,7 @@ from harbour.representatives.services import (
 from .counts import count_add
 from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
 from .models.pages import SignOnPage
+from .selectors import signature_on_page
 
 CONFIRM_SALT = "harbour.signons.confirm"
 
@@ -53,7 +54,10 @@ class StateError(SignOnError):
 
 @dataclass(frozen=True)
 class SignOutcome:
-    signature: Signature
+    """What a submission did. The signer sees the same page whatever it is; only the
+    address's owner learns, by e-mail, which it was."""
+
+    signature: Signature | None  # None: the address had signed this page; nothing stored
     created: bool
     resent: bool = False
 
@@ -104,17 +108,13 @@ def signature_create(
                 page=page, person=person, kind=kind, ip_hash=ip_hash, held=held, **fields
             )
             row_insert(signature)
-            _enqueue_confirmation(signature)
+            _enqueue_confirmation(signature.pk)
             return SignOutcome(signature=signature, created=True)
-        # An address that signed this page already costs what a new one does (one INSERT
+        # An address that signed this page already costs what a new one does (the INSERT
         # that found the address, one read, one task), so the answer's timing does not
         # tell them apart; its record is not changed by what a stranger typed.
-        existing = (
-            Signature.objects.select_related("person")
-            .filter(page=page, person__email=normalise_email(email))
-            .first()
-        )
-        if existing is None:  # on file (another page, a letter), not signed here yet
+        signed = signature_on_page(page_id=page.pk, email=normalise_email(email))
+        if signed is None:  # on file (another page, a letter), not signed here yet
             person, _new = person_get_or_create(**person_details)
             try:
                 with transaction.atomic():
@@ -128,16 +128,18 @@ def signature_create(
                     )
             except IntegrityError:  # the same person, at the same moment, in another request
                 existing = Signature.objects.get(page=page, person=person)
+                signed = (existing.pk, existing.state)
             else:
-                _enqueue_confirmation(signature)
+                _enqueue_confirmation(signature.pk)
                 return SignOutcome(signature=signature, created=True)
-        if existing.state == SignatureState.PENDING:
-            _enqueue_confirmation(existing)
-            return SignOutcome(signature=existing, created=False, resent=True)
+        signature_id, state = signed
+        if state == SignatureState.PENDING:
+            _enqueue_confirmation(signature_id)
+            return SignOutcome(signature=None, created=False, resent=True)
         from .tasks import send_signature_already_signed
 
-        send_signature_already_signed.enqueue(existing.pk)
-        return SignOutcome(signature=existing, created=False)
+        send_signature_already_signed.enqueue(signature_id)
+        return SignOutcome(signature=None, created=False)
 
 
 def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -169,12 +171,12 @@ def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
     return {**common, "name": name, "listing": details["listing"]}
 
 
-def _enqueue_confirmation(signature: Signature) -> None:
+def _enqueue_confirmation(signature_id: int) -> None:
     from .tasks import send_signature_confirmation
 
     # Enqueued in the caller's transaction: the task row commits (or rolls back) with the
     # signature that caused it (database backend).
-    send_signature_confirmation.enqueue(signature.pk)
+    send_signature_confirmation.enqueue(signature_id)
 
 
 def _digest(signature: Signature) -> bytes:

@@ -29,3 +29,17 @@ def test_the_letter_reaches_the_mp_as_typed(client, campaign):  # noqa: F811
     assert "&amp;" not in to_mp.body and "&lt;" not in to_mp.body
     assert "Mimi Lee\nAjax & Pickering" in to_mp.body
     assert "\u202e" not in to_mp.body + to_mp.from_email
+
+
+def test_a_supporter_on_file_without_a_postal_code_gets_it_filled_and_sent_to_their_mp(
+    client,
+    campaign,  # noqa: F811
+):
+    from harbour.people.models import Person
+
+    Person.objects.create(email="mimi@example.org", given_name="Mimi", postal_code="")
+    client.post(campaign.url + "send/", LETTER)
+    _confirm(client, campaign)
+    assert Person.objects.get(email="mimi@example.org").postal_code == "L1S 2A3"
+    to_mp = next(m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"])
+    assert to_mp.body.rstrip().endswith("L1S 2A3")

@@ -52,3 +52,16 @@ def test_direction_overrides_are_removed_from_public_names(client, home):
     assert (signature.name, signature.city) == ("Mimi Lee", "Markham")
     page = client.get(statement.url).content.decode()
     assert not any(ch in page for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_signing_again_changes_nothing_in_the_supporters_record(client, home):
+    from harbour.people.models import Person
+
+    statement, _signature = _signed(client, home, "Mimi", city="")
+    client.post(
+        statement.url + "sign/",
+        {**INDIVIDUAL, "individual-given_name": "Impostor", "individual-city": "Elsewhere"},
+    )
+    person = Person.objects.get(email="mimi@example.org")
+    assert (person.given_name, person.city) == ("Mimi", "")
+    assert Signature.objects.get().name == "Mimi Lee"
