@@ -56,6 +56,18 @@ def counts() -> None:
     )
 
 
+def _visitor_with_token() -> tuple[Any, str]:
+    """A test client holding the petition's CSRF cookie, and the form token beside it."""
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    first = visitor.get(f"/{PETITION_SLUG}/")
+    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    if first.status_code != 200 or token_match is None:
+        raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
+    return visitor, token_match.group(1)
+
+
 def profile() -> None:
     """Where the time of a submission and of a petition page view goes, in one process, one
     request at a time (no queueing, no other load): through Django's test client with
@@ -67,12 +79,7 @@ def profile() -> None:
     count = int(settings_in["count"])
     run_id = settings_in["run_id"]
     sign_path = settings_in["sign_path"]  # where the page's form posts, as the load does
-    signer = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-    first = signer.get(f"/{PETITION_SLUG}/")
-    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
-    if first.status_code != 200 or token_match is None:
-        raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
-    token = token_match.group(1)
+    signer, token = _visitor_with_token()
 
     def sign(n: int) -> Any:
         response = signer.post(
@@ -207,7 +214,6 @@ def outcomes() -> None:
     are left pending, N act and are confirmed; then, interleaved so that drift touches all
     three alike, each is posted again beside one new address per round. Each request is
     timed alone; the medians and their ratios to the new address's go out."""
-    from django.test import Client
 
     from harbour.letters.models import Letter, LetterCampaignPage
     from harbour.letters.services import confirmation_token as letter_token
@@ -218,12 +224,7 @@ def outcomes() -> None:
     settings_in = _input()
     count = int(settings_in["count"])
     run_id = settings_in["run_id"]
-    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
-    first = client.get(f"/{PETITION_SLUG}/")
-    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
-    if first.status_code != 200 or token_match is None:
-        raise RuntimeError(f"GET of the petition answered {first.status_code} without a token")
-    token = token_match.group(1)
+    client, token = _visitor_with_token()
     campaign = LetterCampaignPage.objects.live().filter(delivery="send").first()
     if campaign is None:
         raise RuntimeError("no letter campaign that sends letters in the bench database")
