@@ -44,6 +44,7 @@ browser-deps:
 lint: install
 	$(VENV)/bin/ruff check harbour tests bench
 	$(VENV)/bin/ruff format --check harbour tests bench
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy harbour

@@ -14,6 +14,10 @@ audited and announced to them.
 "Supporters" is the people's personal data and signer lists: search, export, erase,
 moderate signatures and export signatories.
 
+Each app declares what these roles hold of its models in its own `roles.py` and registers
+it from `AppConfig.ready()` (`role_permissions_add`); this module holds the platform's own
+permissions (admin access, media, users, sites, workflows, redirects) and assembles them.
+
 Only a publisher can make a page public; a member author's opinion goes through Wagtail's
 "Moderators approval" workflow, whose task belongs to the Moderators group.
 """
@@ -36,51 +40,32 @@ MEDIA = [
     "wagtaildocs.choose_document",
 ]
 MEDIA_MANAGE = ["wagtailimages.change_image", "wagtaildocs.change_document"]
-AUTHORS_SNIPPET = ["content.add_author", "content.change_author", "content.view_author"]
-# Editors keep the representatives' records and the target groups current.
-REPRESENTATIVES = [
-    "representatives.change_representative",
-    "representatives.view_representative",
-    "representatives.view_electoraldistrict",
-    "representatives.add_targetgroup",
-    "representatives.change_targetgroup",
-    "representatives.view_targetgroup",
-    "representatives.add_role",
-    "representatives.change_role",
-    "representatives.delete_role",
-    "representatives.view_role",
-]
+# Each app declares what its roles hold next to its models (`<app>/roles.py`) and registers
+# it from its AppConfig.ready(); this module only assembles them with the platform's own.
+_APP_PERMISSIONS: dict[str, list[str]] = {}
 
-# Supporters' personal data and signer lists: moderators and administrators only.
-SUPPORTER_DATA = [
-    "people.view_person",
-    "people.export_person",
-    "people.erase_person",
-    "signons.moderate_signature",
-    "signons.export_signature",
-    "letters.export_letter",
-]
 
-MODEL_PERMISSIONS: dict[str, list[str]] = {
-    MEMBER_AUTHORS: ADMIN_ACCESS + ["content.view_author"],
-    EDITORS: ADMIN_ACCESS + AUTHORS_SNIPPET + REPRESENTATIVES,
-    MODERATORS: ADMIN_ACCESS
-    + AUTHORS_SNIPPET
-    + REPRESENTATIVES
-    + SUPPORTER_DATA
-    + ["content.delete_author"],
+def role_permissions_add(permissions: dict[str, list[str]]) -> None:
+    """Add an app's model permissions to roles (`{role: ["app.codename", ...]}`)."""
+    for role, names in permissions.items():
+        if role not in PLATFORM_PERMISSIONS:
+            raise ValueError(f"No such role: {role}")
+        held = _APP_PERMISSIONS.setdefault(role, [])
+        held.extend(name for name in names if name not in held)
+
+
+def role_permissions(role: str) -> list[str]:
+    """Everything a role holds: the platform's permissions and every app's."""
+    return PLATFORM_PERMISSIONS[role] + _APP_PERMISSIONS.get(role, [])
+
+
+# The platform's own (Wagtail, users, sites): the apps add theirs.
+PLATFORM_PERMISSIONS: dict[str, list[str]] = {
+    MEMBER_AUTHORS: ADMIN_ACCESS,
+    EDITORS: ADMIN_ACCESS,
+    MODERATORS: ADMIN_ACCESS,
     ADMINISTRATORS: ADMIN_ACCESS
-    + AUTHORS_SNIPPET
-    + REPRESENTATIVES
     + [
-        "representatives.add_representative",
-        "representatives.change_electoraldistrict",
-        # Where supporters' letters go: administrators only (issue 11).
-        "representatives.change_representative_contact",
-    ]
-    + SUPPORTER_DATA
-    + [
-        "content.delete_author",
         "auth.add_user",
         "auth.change_user",
         "auth.delete_user",
@@ -128,11 +113,11 @@ def ensure_roles() -> dict[str, Group]:
     """Create or reset the four role groups to exactly the permissions above (idempotent)."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in MODEL_PERMISSIONS}
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in PLATFORM_PERMISSIONS}
     root_collection = Collection.get_first_root_node()
     root_page = Page.get_first_root_node()
     for name, group in groups.items():
-        group.permissions.set([_permission(p) for p in MODEL_PERMISSIONS[name]])
+        group.permissions.set([_permission(p) for p in role_permissions(name)])
         if root_collection is not None:
             GroupCollectionPermission.objects.filter(group=group).delete()
             for dotted in COLLECTION_PERMISSIONS[name]:
