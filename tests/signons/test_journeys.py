@@ -266,8 +266,15 @@ def test_confirmation_email_has_text_and_html_and_no_tracking(client, home):
     message = mail.outbox[0]
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert _confirm_link(message) in html
+    link = "http://127.0.0.1:8000" + _confirm_link(message)
     assert "Protect people in Canada from foreign interference" in message.body
+    # No tracking: nothing to load (no image, pixel, style or script from anywhere), and the
+    # one link in each part is the confirmation link itself, as sent, with no redirect or
+    # tracking parameter around it.
+    assert re.findall(r'href="([^"]*)"', html) == [link]
+    assert re.findall(r"https?://\S+", message.body) == [link]
+    assert not re.search(r"<(img|link|script|iframe)\b|url\(|src=", html, re.IGNORECASE)
+    assert "?" not in link and "utm_" not in html + message.body
 
 
 def test_petition_counts_signatures_by_federal_district(client, home):

@@ -21,20 +21,12 @@ from harbour.signons.services import (
     signature_moderate,
     signatures_purge_expired,
 )
+from tests.admin_helpers import assert_denied
 from tests.content.factories import UserFactory
 
 from .factories import INDIVIDUAL, ORGANISATION, make_petition, make_statement
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_denied(response) -> None:
-    """Wagtail's admin answers a permission error by sending the user back to the
-    dashboard with a message, rather than with a bare 403."""
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert response["Location"] == "/admin/"
-    assert b"text/csv" not in response.get("Content-Type", "").encode()
 
 
 def _errors(response) -> str:
