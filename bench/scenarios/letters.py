@@ -903,7 +903,7 @@ PROFILE_PARTS = [
     (
         "title",
         "`representative_title` (a query of the roles, twice per letter)",
-        [r"letters/services\.py:\d+\(representative_title\)$"],
+        [r"representatives/selectors\.py:\d+\(representative_title\)$"],
         False,
     ),
     (

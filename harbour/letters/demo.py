@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from harbour.content.models import HomePage
 from harbour.people.models import Person
-from harbour.representatives.models import Office, Representative, TargetGroup
+from harbour.representatives.models import TargetGroup
+from harbour.representatives.selectors import sitting_mps
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 
@@ -25,9 +26,7 @@ def _campaign(home: HomePage, **fields: object) -> LetterCampaignPage | None:
 
 def _letters(page: LetterCampaignPage, count: int, seed: int) -> None:
     rng = random.Random(seed)  # noqa: S311 (demo data)
-    mps = list(
-        Representative.objects.filter(office=Office.MP, active_to=None).select_related("district")
-    )
+    mps = list(sitting_mps().select_related("district"))
     if not mps:
         return
     now = timezone.now()

@@ -22,7 +22,8 @@ from harbour.people.services import (
     person_get_or_create,
     person_insert_new,
 )
-from harbour.representatives.models import ElectoralDistrict, Office, Representative
+from harbour.representatives.models import ElectoralDistrict, Representative
+from harbour.representatives.selectors import representative_title, sitting_mps
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import supporter_on_file
@@ -44,26 +45,15 @@ def campaign_targets(
     """Whom a supporter in `district` writes to: their MP (if the campaign says so), the
     fixed targets and the members of the target groups, each once, active only."""
     chosen: dict[int, Representative] = {}
-    querysets = [campaign.fixed_targets.filter(active_to=None)]
+    querysets = [campaign.fixed_targets.filter(active_to=None)]  # a related manager
     querysets += [group.members() for group in campaign.target_groups.all()]
     if campaign.target_own_mp and district is not None:
-        querysets.insert(
-            0, Representative.objects.filter(district=district, office=Office.MP, active_to=None)
-        )
+        querysets.insert(0, sitting_mps(district=district))
     for queryset in querysets:
         # The page shows each recipient's district and title: fetched with them, not per row.
         for rep in queryset.select_related("district").prefetch_related("roles"):
             chosen.setdefault(rep.pk, rep)
     return list(chosen.values())
-
-
-def representative_title(rep: Representative) -> str:
-    roles = [r.title_en for r in rep.roles.all() if r.kind == "cabinet"]
-    if roles:
-        return roles[0]
-    if rep.office == Office.MP and rep.district_id:
-        return f"Member of Parliament for {rep.district.name_en}"  # type: ignore[union-attr]
-    return rep.get_office_display()
 
 
 TITLE_PLACEHOLDER = "{representative_title}"

@@ -18,6 +18,7 @@ from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 from harbour.representatives.lookup import district_lookup, district_search
 from harbour.representatives.models import ElectoralDistrict
+from harbour.representatives.selectors import district_by_code
 from harbour.representatives.services import letters_may_go_to
 
 from . import selectors, services
@@ -37,7 +38,7 @@ def campaign_page(request: HttpRequest, page: LetterCampaignPage) -> HttpRespons
 
 def _district(code: str, postal_code: str) -> tuple[ElectoralDistrict | None, bool]:
     if code:
-        chosen = ElectoralDistrict.objects.filter(code=code).first()
+        chosen = district_by_code(code)
         if chosen is not None:
             return chosen, False
     found = district_lookup(postal_code)

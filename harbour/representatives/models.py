@@ -31,6 +31,12 @@ class Office(models.TextChoices):
     COUNCILLOR = "councillor", _("City councillor")
 
 
+class RepresentativeQuerySet(models.QuerySet["Representative"]):
+    def sitting(self) -> "RepresentativeQuerySet":
+        """Those in office now (a loader marks who left with `active_to`)."""
+        return self.filter(active_to=None)
+
+
 class Representative(models.Model):
     source_key = models.CharField(
         max_length=100, unique=True, help_text=_("Where the loader found this record.")
@@ -64,6 +70,8 @@ class Representative(models.Model):
     active_to = models.DateField(_("active to"), null=True, blank=True)
     # Fields an editor corrected by hand; a later load leaves them alone unless --force.
     edited_fields = models.JSONField(default=list, blank=True)
+
+    objects = RepresentativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -150,7 +158,7 @@ class TargetGroup(models.Model):
         return self.name
 
     def members(self) -> models.QuerySet[Representative]:
-        active = Representative.objects.filter(active_to=None)
+        active = Representative.objects.sitting()
         if self.kind == TargetGroupKind.ALL_MINISTERS:
             return active.filter(roles__kind=RoleKind.CABINET).distinct()
         if self.kind == TargetGroupKind.COMMITTEE:
@@ -159,4 +167,4 @@ class TargetGroup(models.Model):
             ).distinct()
         if self.kind == TargetGroupKind.PARTY_MPS:
             return active.filter(office=Office.MP, party__iexact=self.parameter)
-        return self.chosen.filter(active_to=None)
+        return self.chosen.filter(active_to=None)  # the related manager has no sitting()

@@ -67,7 +67,7 @@ def photos_download(
     fetched from the same address is kept unless `force`). One that cannot be fetched leaves
     the placeholder, and a copy from an older address is removed."""
     report = PhotoReport()
-    for rep in Representative.objects.filter(active_to=None).exclude(photo_url=""):
+    for rep in Representative.objects.sitting().exclude(photo_url=""):
         if rep.photo and rep.photo_fetched_from == rep.photo_url and not force:
             report.kept += 1
             continue

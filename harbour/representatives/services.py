@@ -122,7 +122,7 @@ def address_may_be_a_members(email: str) -> bool:
     parl.gc.ca), only those addresses can; where none is on file (a province's assembly,
     the Senate), the domain is all Harbour knows."""
     domain = email.rsplit("@", 1)[-1]
-    members = Representative.objects.filter(active_to=None, email__iendswith=f"@{domain}")
+    members = Representative.objects.sitting().filter(email__iendswith=f"@{domain}")
     return not members.exists() or members.filter(email__iexact=email).exists()
 
 

@@ -98,7 +98,7 @@ def signatures_by_province(*, page: Page) -> list[tuple[str, int]]:
 
 def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, str, int]]:
     """(district name, province, count) of counted signatures, largest first; cached."""
-    from harbour.representatives.models import ElectoralDistrict
+    from harbour.representatives.selectors import districts_by_code
 
     key = f"signons:by-district:{page.pk}"
     rows = cache.get(key)
@@ -110,12 +110,7 @@ def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, s
             .annotate(n=Count("pk"))
             .order_by("-n", "district_code")[:limit]
         )
-        names = {
-            d.code: d
-            for d in ElectoralDistrict.objects.filter(
-                code__in=[row["district_code"] for row in counts]
-            )
-        }
+        names = districts_by_code(row["district_code"] for row in counts)
         rows = [
             (names[r["district_code"]].name_en, names[r["district_code"]].province, r["n"])
             for r in counts
