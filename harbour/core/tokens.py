@@ -80,9 +80,9 @@ def token_open(token: str, *, salt: str, max_age: datetime.timedelta) -> tuple[i
 
 def confirmation_token_read(token: str, *, salt: str, error: type[Exception]) -> tuple[int, bytes]:
     """The id and content digest a confirmation e-mail's link names. Links last
-    HARBOUR_SIGNATURE_CONFIRM_DAYS; a stale or forged one raises `error("expired")` or
+    HARBOUR_CONFIRM_DAYS; a stale or forged one raises `error("expired")` or
     `error("invalid")`, the message the confirmation pages show."""
-    max_age = datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    max_age = datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
     try:
         return token_open(token, salt=salt, max_age=max_age)
     except TokenExpired as exc:

@@ -233,7 +233,7 @@ def _send_to_owner(letter: Letter, template: str, **extra: object) -> bool:
             "letter": letter,
             "campaign": campaign,
             "campaign_url": f"{settings.SITE_URL}{campaign.url}",
-            "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+            "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
         }
         prefix = f"letters/email/{template}"
@@ -360,7 +360,7 @@ def letters_purge_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete letters never confirmed within their link's lifetime (a name, an address and
     a text nobody agreed to send), and supporter records that existed only for them."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    cutoff = now - datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
     return actions_delete_with_unused_supporters(
         Letter.objects.filter(state=LetterState.PENDING, created_at__lt=cutoff)
     )

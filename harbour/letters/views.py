@@ -235,7 +235,7 @@ def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpR
                 "subject": subject,
                 "preview": preview,
                 "recipients": recipients,
-                "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+                "days": settings.HARBOUR_CONFIRM_DAYS,
             },
         )
     return TemplateResponse(

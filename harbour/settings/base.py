@@ -4,6 +4,7 @@ The full list of variables, with their defaults, is the `env` declaration below;
 documents each one. Production (`production.py`) refuses to start without the secrets.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -34,7 +35,8 @@ env = environ.Env(
     HARBOUR_ADMIN_PASSWORD=(str, ""),
     HARBOUR_LOG_LEVEL=(str, "INFO"),
     HARBOUR_BENCH=(bool, False),
-    HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 7),
+    HARBOUR_CONFIRM_DAYS=(int, 7),
+    HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 0),  # deprecated alias of HARBOUR_CONFIRM_DAYS
     HARBOUR_REPRESENTATIVES_DIR=(str, ""),
     HARBOUR_REPRESENT_URL=(str, ""),
     HARBOUR_REPRESENT_TIMEOUT=(float, 2.0),
@@ -269,10 +271,14 @@ HARBOUR_ADMIN_EMAIL = env("HARBOUR_ADMIN_EMAIL")
 HARBOUR_ADMIN_PASSWORD = env("HARBOUR_ADMIN_PASSWORD")
 HARBOUR_BENCH = env("HARBOUR_BENCH")
 HARBOUR_TRUST_X_REAL_IP = env("HARBOUR_TRUST_X_REAL_IP")
-# Sign-ons: how long a confirmation link works (unconfirmed signatures are purged after it),
-# rate limits per network and per e-mail, and the domains whose addresses verify a
-# parliamentarian without a moderator.
-HARBOUR_SIGNATURE_CONFIRM_DAYS = env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
+# How long every confirmation link works (signatures, letters, and every later action);
+# unconfirmed actions are purged after it. HARBOUR_SIGNATURE_CONFIRM_DAYS, its old name, is
+# read for one release when the new one is not set.
+HARBOUR_CONFIRM_DAYS = (
+    env("HARBOUR_CONFIRM_DAYS")
+    if "HARBOUR_CONFIRM_DAYS" in os.environ or not env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
+    else env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
+)
 # Where `load_representatives` reads districts, MPs and the FSA table (empty: the shared
 # data directory beside the project when present, else the project's own fixture).
 HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")

@@ -217,7 +217,7 @@ def _send_to_signer(signature: Signature, template: str, **extra: object) -> boo
             "signature": signature,
             "page": page,
             "page_url": f"{settings.SITE_URL}{page.url}",
-            "days": settings.HARBOUR_SIGNATURE_CONFIRM_DAYS,
+            "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
         }
         prefix = f"signons/email/{template}"
@@ -381,7 +381,7 @@ def signatures_purge_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete unconfirmed signatures past their confirmation window, and supporter records
     that existed only for them."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.HARBOUR_SIGNATURE_CONFIRM_DAYS)
+    cutoff = now - datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
     return actions_delete_with_unused_supporters(
         Signature.objects.filter(state=SignatureState.PENDING, created_at__lt=cutoff)
     )

@@ -215,7 +215,7 @@ def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
         )
     context = {"page": page, "self": page, "signature": signature}
     if request.method != "POST" and signature.state == SignatureState.PENDING:
-        context["days"] = settings.HARBOUR_SIGNATURE_CONFIRM_DAYS
+        context["days"] = settings.HARBOUR_CONFIRM_DAYS
         return TemplateResponse(request, "signons/confirm.html", context)
     return TemplateResponse(request, "signons/confirmed.html", context)
 

@@ -1,0 +1,38 @@
+"""Settings read from the environment, and the deprecated names still honoured."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def _confirm_days(**env: str) -> int:
+    clean = {k: v for k, v in os.environ.items() if "CONFIRM_DAYS" not in k}
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.HARBOUR_CONFIRM_DAYS)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "harbour.settings.dev", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("env", "days"),
+    [
+        ({}, 7),
+        ({"HARBOUR_CONFIRM_DAYS": "10"}, 10),
+        ({"HARBOUR_SIGNATURE_CONFIRM_DAYS": "3"}, 3),  # the old name, for one release
+        ({"HARBOUR_CONFIRM_DAYS": "10", "HARBOUR_SIGNATURE_CONFIRM_DAYS": "3"}, 10),
+    ],
+)
+def test_the_life_of_confirmation_links(env, days):
+    assert _confirm_days(**env) == days
