@@ -76,6 +76,16 @@ def clear(path: str) -> None:
     cache.delete_many([_key(path, code) for code, _ in settings.LANGUAGES])
 
 
+def clear_page(page_id: int) -> None:
+    """Forget the stored rendering of a page (e.g. its count changed), in every language."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first()
+    url = page.url if page is not None else None
+    if url:
+        clear(url)
+
+
 def personalise(request: HttpRequest, html: str) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 

@@ -17,7 +17,6 @@ from .models import Delivery, DeliveryState, Letter, LetterState, MailtoClick
 @dataclass(frozen=True)
 class Reach:
     letters_sent: int
-    delivered: int
     failed: int
     waiting: int
     supporters: int
@@ -34,7 +33,6 @@ def campaign_reach(*, page: Page) -> Reach:
     sent = deliveries.filter(state=DeliveryState.SENT)
     return Reach(
         letters_sent=states.get(DeliveryState.SENT, 0),
-        delivered=states.get(DeliveryState.SENT, 0),
         failed=states.get(DeliveryState.FAILED, 0),
         waiting=sum(
             states.get(s, 0)

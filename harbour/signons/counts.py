@@ -10,16 +10,17 @@ from django.db import transaction
 from django.db.models import F, Sum
 from wagtail.models import Page
 
+from harbour.core.pagecache import clear_page
+
 from .models import COUNTED_STATES, Signature, SignatureCountShard
-from .page_cache import page_cache_clear
 
 
 def count_add(*, page_id: int, delta: int) -> None:
     """Must run inside the transaction that moved a signature into or out of COUNTED_STATES."""
     # Cleared now and again on commit: a reader rendering in between would otherwise cache
     # the old count for a few seconds.
-    page_cache_clear(page_id=page_id)
-    transaction.on_commit(lambda: page_cache_clear(page_id=page_id))
+    clear_page(page_id)
+    transaction.on_commit(lambda: clear_page(page_id))
     shard = random.randrange(SignatureCountShard.SHARDS)  # noqa: S311 (not security)
     updated = SignatureCountShard.objects.filter(page_id=page_id, shard=shard).update(
         count=F("count") + delta

@@ -2,11 +2,11 @@
 
 from typing import Any
 
+from harbour.core.pagecache import clear_page
 from harbour.people.models import Person
 from harbour.people.registry import HistoryItem, PersonDataProvider
 
 from .models import Signature, SignatureState
-from .page_cache import page_cache_clear
 
 
 def _history(person: Person) -> list[HistoryItem]:
@@ -61,7 +61,7 @@ def _erase(person: Person) -> None:
         listing="hidden",
     )
     for page_id in page_ids:
-        page_cache_clear(page_id=page_id)
+        clear_page(page_id)
 
 
 def _in_use(person: Person) -> bool:

@@ -20,7 +20,11 @@ from . import selectors, services
 from .forms import FORMS, SignatureForm
 from .models import SignatureState
 from .models.pages import PetitionPage, SignOnPage
-from .page_cache import PAGE_CACHE_SECONDS
+
+# Sign-on pages stay in the anonymous page cache (core.pagecache) a few seconds, and are
+# cleared whenever a signature starts or stops counting (counts.count_add), so a supporter
+# who has just confirmed sees themselves counted.
+PAGE_CACHE_SECONDS = 5
 
 
 def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) -> dict[str, Any]:
