@@ -24,7 +24,8 @@ DOCS_HEADER = """\
 `make bench` measures Harbour under load on the machine it runs on, with production settings
 (`harbour.settings.production`) and gunicorn started from `deploy/gunicorn.conf.py`, against a
 database of its own holding the demo content. Each section below is rewritten by the latest
-run of its scenario; every run also leaves JSON and Markdown files in `bench/results/`.
+run of its scenario, whose JSON and Markdown files replace the scenario's previous ones in
+`bench/results/` (git keeps the history).
 
 ## Method
 
@@ -280,6 +281,10 @@ def write_results(
     md_path.write_text(
         f"# {result.title}: {meta['started_utc']} UTC\n\n{_body(result, meta, details)}"
     )
+    # Only each scenario's latest run stays: docs/benchmarks.md is the record, git the history.
+    for older in results_dir.glob(f"*-{result.name}.*"):
+        if older not in (json_path, md_path) and older.suffix in (".json", ".md"):
+            older.unlink()
     return json_path, md_path
 
 

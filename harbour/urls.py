@@ -7,8 +7,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from harbour.content.views import search
-from harbour.core.views import bench_insert, bench_insert_enqueue, bench_ping
-from harbour.signons.views import bench_sign_service
 
 handler500 = "harbour.core.views.server_error"
 
@@ -24,12 +22,7 @@ urlpatterns = [
 ]
 
 if settings.HARBOUR_BENCH:
-    urlpatterns += [
-        path("bench/ping/", bench_ping),
-        path("bench/insert/", bench_insert),
-        path("bench/insert-enqueue/", bench_insert_enqueue),
-        path("bench/sign-service/<int:page_id>/", bench_sign_service),
-    ]
+    urlpatterns.append(path("", include("harbour.benchviews.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

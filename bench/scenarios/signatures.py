@@ -58,7 +58,7 @@ PING = "/bench/ping/"
 # Its task rows are in django_tasks_database_dbtaskresult (django_tasks_db's app label is
 # "django_tasks_database").
 CONFIRMATION_TASK = "harbour.signons.tasks.send_signature_confirmation"
-NOOP_TASK = "harbour.core.tasks.bench_noop"
+NOOP_TASK = "harbour.benchviews.tasks.bench_noop"
 
 # One address sends every request: the per-address limit would refuse nearly all of them.
 # All load comes from one address: neither held for review nor capped (HARBOUR_SIGN_CAP_IP).

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "harbour.representatives",
     "harbour.signons",
     "harbour.letters",
+    "harbour.benchviews",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

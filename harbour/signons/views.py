@@ -99,11 +99,7 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
             return HttpResponseRedirect(page.url + "thanks/")
         return _render(request, page, status=400, **{kind: form})
     email = normalise_email(form.cleaned_data["email"])
-    verdict = hits(
-        _per_network(address),
-        _network_cap(address),
-        ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL),
-    )
+    verdict = hits(*sign_rate_checks(address, email))
     network, cap, per_address = verdict.over
     if cap:
         return _too_many(request, verdict)
@@ -136,46 +132,14 @@ SIGNATURE_RECEIVED = _lazy(
 )
 
 
-# What a valid individual's form gives `sign` for the petition bench's postal code.
-BENCH_DETAILS = {
-    "given_name": "Bench",
-    "family_name": "Signer",
-    "postal_code": "K1A 0A6",
-    "city": "Ottawa",
-    "province": "ON",
-    "listing": "full",
-    "newsletter": False,
-}
-
-
-def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
-    """`make bench`'s floor of a sign-on (mounted only with HARBOUR_BENCH): the rate limits
-    and `services.signature_create` as `sign` runs them for a new individual signer, with
-    fixed details in place of the form, and no flash message."""
-    if request.method != "POST":
-        return HttpResponse(status=405)
-    page = selectors.signon_page_for_signing(page_id)
-    if page is None:
-        raise Http404
-    email = normalise_email(request.POST.get("individual-email", ""))
-    if "@" not in email or len(email) > 254:
-        return HttpResponse("individual-email: an e-mail address", status=400)
-    address = ip_hash(request)
-    if not hits(
+def sign_rate_checks(address: str, email: str) -> tuple[tuple[str, str, str], ...]:
+    """The three limits a signature meets, in `hits` order: its network's (past it, held
+    for review), the network's hard cap (past it, 429), and the address's own."""
+    return (
         _per_network(address),
         _network_cap(address),
         ("sign-email", email, settings.HARBOUR_SIGN_RATE_EMAIL),
-    ):
-        return HttpResponse(status=429)
-    services.signature_create(
-        page=page,
-        kind="individual",
-        email=email,
-        details=BENCH_DETAILS,
-        ip_hash=address,
-        language="en",
     )
-    return HttpResponseRedirect(page.url + "thanks/")
 
 
 def _per_network(address: str) -> tuple[str, str, str]:

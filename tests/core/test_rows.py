@@ -73,7 +73,7 @@ def test_a_primary_key_given_by_the_caller_is_kept():
     row = DBTaskResult(
         id=given,
         args_kwargs={"args": [1], "kwargs": {}},
-        task_path="harbour.core.tasks.bench_noop",
+        task_path="harbour.benchviews.tasks.bench_noop",
         backend_name="default",
         run_after=get_date_max(),
     )

@@ -151,15 +151,14 @@ def test_the_benchmark_views_are_not_served_without_harbour_bench(client, home):
     """They write rows and queue tasks for anyone: only `make bench`'s server mounts them."""
     from django.urls import resolve
 
-    from harbour.core import views as core_views
+    from harbour.benchviews import views as bench
     from harbour.core.models import AuditEntry
-    from harbour.signons import views as signon_views
 
     bench_views = {
-        core_views.bench_ping,
-        core_views.bench_insert,
-        core_views.bench_insert_enqueue,
-        signon_views.bench_sign_service,
+        bench.bench_ping,
+        bench.bench_insert,
+        bench.bench_insert_enqueue,
+        bench.bench_sign_service,
     }
     assert settings.HARBOUR_BENCH is False
     for path in (

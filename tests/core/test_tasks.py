@@ -33,7 +33,7 @@ def test_the_database_backend_queues_the_row_upstream_would_and_signals_once():
     from django_tasks.signals import task_enqueued
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from harbour.core.tasks import bench_noop
+    from harbour.benchviews.tasks import bench_noop
 
     signalled = []
 
@@ -61,7 +61,7 @@ def test_the_database_backend_queues_the_row_upstream_would_and_signals_once():
     assert ours.run_after == get_date_max()
     assert ours.enqueued_at is not None
     assert (result.status, result.args, result.kwargs) == ("READY", [42], {})
-    assert result.task.module_path == "harbour.core.tasks.bench_noop"
+    assert result.task.module_path == "harbour.benchviews.tasks.bench_noop"
     assert result.enqueued_at == ours.enqueued_at
     assert result.db_result.pk == ours.pk
 
@@ -71,7 +71,7 @@ def test_a_task_queued_in_a_transaction_that_rolls_back_is_not_queued():
     from django.db import transaction
     from django_tasks_db.models import DBTaskResult
 
-    from harbour.core.tasks import bench_noop
+    from harbour.benchviews.tasks import bench_noop
 
     with override_settings(TASKS=DB_TASKS):
         with pytest.raises(RuntimeError), transaction.atomic():

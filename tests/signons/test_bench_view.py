@@ -3,8 +3,8 @@
 import pytest
 from django.test import RequestFactory
 
+from harbour.benchviews.views import bench_sign_service
 from harbour.signons.models import Signature
-from harbour.signons.views import bench_sign_service
 
 from .factories import make_petition
 
