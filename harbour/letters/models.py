@@ -118,9 +118,10 @@ class LetterCampaignPage(RoutablePageMixin, Page):
 
 
 class LetterState(models.TextChoices):
+    """Moves: letters.states.LETTER_MOVES."""
+
     PENDING = "pending", _("Waiting for e-mail confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
-    SPAM = "spam", _("Spam")
 
 
 class Letter(models.Model):
@@ -172,6 +173,8 @@ class Letter(models.Model):
 
 
 class DeliveryState(models.TextChoices):
+    """Moves: letters.states.DELIVERY_MOVES."""
+
     QUEUED = "queued", _("Queued")
     DEFERRED = "deferred", _("Held for a later day (daily limit)")
     SENDING = "sending", _("Being sent")

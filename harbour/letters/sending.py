@@ -19,6 +19,7 @@ from harbour.representatives.services import letters_may_go_to
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import public_letter_count_forget
 from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_text
+from .states import delivery_move
 
 MAX_ATTEMPTS = 5
 
@@ -172,20 +173,29 @@ def _delivery_send(delivery: Delivery) -> str:
     if delivery.state in (DeliveryState.SENT, DeliveryState.FAILED):
         return str(delivery.state)
     if delivery.state == DeliveryState.SENDING:
-        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
-            state=DeliveryState.SENT,
+        delivery_move(
+            Delivery.objects.filter(pk=delivery.pk),
+            DeliveryState.SENDING,
+            DeliveryState.SENT,
             error="Worker stopped during sending; not sent again.",
             sent_at=Coalesce("sent_at", Value(timezone.now())),
         )
         return "reconciled"
     if not letters_may_go_to(delivery.representative):
-        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
-            state=DeliveryState.FAILED, error=UNAPPROVED_ADDRESS
+        delivery_move(
+            Delivery.objects.filter(pk=delivery.pk),
+            DeliveryState.QUEUED,
+            DeliveryState.FAILED,
+            error=UNAPPROVED_ADDRESS,
         )
         return "failed"
     message_id = _message_id()
-    claimed = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.QUEUED).update(
-        message_id=message_id, state=DeliveryState.SENDING, attempts=F("attempts") + 1
+    claimed = delivery_move(
+        Delivery.objects.filter(pk=delivery.pk),
+        DeliveryState.QUEUED,
+        DeliveryState.SENDING,
+        message_id=message_id,
+        attempts=F("attempts") + 1,
     )
     if not claimed:  # another worker has it, or it is no longer queued
         return "skipped"
@@ -198,15 +208,18 @@ def _delivery_send(delivery: Delivery) -> str:
         # MAX_ATTEMPTS; a permanent or uncertain one fails the delivery (an office never
         # gets a letter twice).
         failed = kind != TEMPORARY or delivery.attempts >= MAX_ATTEMPTS
-        Delivery.objects.filter(pk=delivery.pk).update(
-            state=DeliveryState.FAILED if failed else DeliveryState.QUEUED, error=error
+        delivery_move(
+            Delivery.objects.filter(pk=delivery.pk),
+            DeliveryState.SENDING,
+            DeliveryState.FAILED if failed else DeliveryState.QUEUED,
+            error=error,
         )
         return "failed" if failed else "retry"
-    # `error` cleared too: a duplicate task that found this delivery `sending` meanwhile
-    # may have marked it "worker stopped".
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=DeliveryState.SENT, sent_at=timezone.now(), error=""
-    )
+    sent = Delivery.objects.filter(pk=delivery.pk)
+    if not delivery_move(sent, DeliveryState.SENDING, DeliveryState.SENT, sent_at=timezone.now()):
+        # A duplicate task found it `sending` meanwhile and marked it sent with "worker
+        # stopped": it did leave, so that note goes (no state changes).
+        sent.filter(state=DeliveryState.SENT).update(sent_at=timezone.now(), error="")
     return "sent"
 
 
@@ -284,8 +297,11 @@ def deliveries_release_deferred(*, today: datetime.date | None = None) -> int:
     for delivery in Delivery.objects.filter(
         state=DeliveryState.DEFERRED, not_before__lte=today
     ).select_related("letter"):
+        if not delivery_move(
+            Delivery.objects.filter(pk=delivery.pk), DeliveryState.DEFERRED, DeliveryState.QUEUED
+        ):
+            continue  # another run released it
         delivery.state = DeliveryState.QUEUED
-        delivery.save(update_fields=["state"])
         if delivery_queue_or_defer(delivery, delivery.letter.campaign.specific):
             send_delivery.enqueue(delivery.pk)
         released += 1
@@ -306,9 +322,12 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         rep = deliveries[0].representative
         campaign = campaigns[campaign_id]
         if not letters_may_go_to(rep):
-            Delivery.objects.filter(
-                pk__in=[d.pk for d in deliveries], state=DeliveryState.QUEUED
-            ).update(state=DeliveryState.FAILED, error=UNAPPROVED_ADDRESS)
+            delivery_move(
+                Delivery.objects.filter(pk__in=[d.pk for d in deliveries]),
+                DeliveryState.QUEUED,
+                DeliveryState.FAILED,
+                error=UNAPPROVED_ADDRESS,
+            )
             continue
         parts = [str(_letter_message(d).body) for d in deliveries]
         with transaction.atomic():
@@ -319,8 +338,12 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             if locked.count() != len(ids):
                 continue
             message_id = _message_id()
-            locked.update(
-                state=DeliveryState.SENDING, message_id=message_id, attempts=F("attempts") + 1
+            delivery_move(
+                locked,
+                DeliveryState.QUEUED,
+                DeliveryState.SENDING,
+                message_id=message_id,
+                attempts=F("attempts") + 1,
             )
         failure = _send(
             EmailMessage(
@@ -338,16 +361,21 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
             kind, error = failure
             tried = Delivery.objects.filter(pk__in=ids)
             if kind == TEMPORARY:
-                tried.filter(attempts__lt=MAX_ATTEMPTS).update(
-                    state=DeliveryState.QUEUED, error=error
+                delivery_move(
+                    tried.filter(attempts__lt=MAX_ATTEMPTS),
+                    DeliveryState.SENDING,
+                    DeliveryState.QUEUED,
+                    error=error,
                 )
-            tried.filter(state=DeliveryState.SENDING).update(
-                state=DeliveryState.FAILED, error=error
-            )
+            delivery_move(tried, DeliveryState.SENDING, DeliveryState.FAILED, error=error)
             logger.warning("Digest for representative %s not sent (%s): %s", rep_id, kind, error)
             continue
-        Delivery.objects.filter(pk__in=ids).update(
-            state=DeliveryState.SENT, sent_at=now or timezone.now(), error=""
+        delivery_move(
+            Delivery.objects.filter(pk__in=ids),
+            DeliveryState.SENDING,
+            DeliveryState.SENT,
+            sent_at=now or timezone.now(),
+            error="",
         )
         sent += 1
     return sent

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
@@ -27,6 +28,7 @@ from harbour.representatives.selectors import representative_title, sitting_mps
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import supporter_on_file
+from .states import delivery_move, letter_move
 
 CONFIRM_SALT = "harbour.letters.confirm"
 
@@ -175,7 +177,7 @@ def letter_create(
             else:
                 person_id = found.person_id
                 person_fill_blanks(person_id, found.fields, person_details)
-        letter = Letter.objects.create(
+        letter = Letter(
             campaign=campaign,
             person_id=person_id,
             district=district,
@@ -187,6 +189,9 @@ def letter_create(
             ip_hash=ip_hash,
             newsletter=newsletter,
         )
+        # One INSERT whose SQL is built once (core.rows): a new address's answer costs what
+        # a repeat's does, and the hot path stays short.
+        row_insert(letter)
         _enqueue_confirmation(letter)
     return LetterOutcome(letter=letter, created=True)
 
@@ -295,9 +300,7 @@ def letter_confirm(*, token: str) -> Letter:
             Person.objects.select_for_update().filter(pk=letter.person_id).first()
             if _confirmed_letter(letter.campaign_id, letter.person_id) is not None:
                 raise InvalidConfirmation("already sent")
-        letter.state = LetterState.CONFIRMED
-        letter.confirmed_at = timezone.now()
-        letter.save(update_fields=["state", "confirmed_at"])
+        letter_move(letter, LetterState.CONFIRMED, confirmed_at=timezone.now())
         if letter.person is not None:
             consent_record(
                 person=letter.person,
@@ -349,9 +352,14 @@ def delivery_queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) ->
     today = timezone.localdate()
     cap = campaign.daily_cap_per_target
     if cap and _sent_today(delivery.representative_id, campaign.pk, today) > cap:
-        delivery.state = DeliveryState.DEFERRED
         delivery.not_before = today + datetime.timedelta(days=1)
-        delivery.save(update_fields=["state", "not_before"])
+        delivery_move(
+            Delivery.objects.filter(pk=delivery.pk),
+            DeliveryState.QUEUED,
+            DeliveryState.DEFERRED,
+            not_before=delivery.not_before,
+        )
+        delivery.state = DeliveryState.DEFERRED
         return False
     return True
 
