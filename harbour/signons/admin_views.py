@@ -31,13 +31,18 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         if action not in services.ModerationAction.ALL or not ids:
             messages.error(request, _("Choose at least one signature and an action."))
         else:
-            changed = services.signature_moderate(
+            result = services.signature_moderate(
                 signature_ids=ids,
                 action=action,
                 actor=request.user,
                 note=request.POST.get("note", ""),
             )
-            messages.success(request, _("%(n)d signature(s) updated.") % {"n": changed})
+            messages.success(request, _("%(n)d signature(s) updated.") % {"n": result.changed})
+            for reason in sorted(set(result.refused)):
+                count = result.refused.count(reason)
+                messages.warning(
+                    request, _("%(n)d left as they were: %(why)s") % {"n": count, "why": reason}
+                )
         return HttpResponseRedirect(request.get_full_path())
     signatures = (
         Signature.objects.filter(state=state)

@@ -28,10 +28,10 @@ from harbour.representatives.services import (
     in_legislature_domain,
 )
 
-from .counts import count_add
-from .models import COUNTED_STATES, Signature, SignatureState, SignerKind
+from .models import Signature, SignatureState, SignerKind
 from .models.pages import SignOnPage
 from .selectors import signature_on_page
+from .states import TransitionRefused, signature_move
 
 CONFIRM_SALT = "harbour.signons.confirm"
 
@@ -291,7 +291,6 @@ def signature_confirm(*, token: str) -> Signature:
             raise InvalidConfirmation("invalid")
         if signature.state != SignatureState.PENDING:
             return signature
-        signature.confirmed_at = timezone.now()
         needs_moderation = (
             signature.held
             or signature.kind == SignerKind.ORGANISATION
@@ -302,12 +301,11 @@ def signature_confirm(*, token: str) -> Signature:
                 )
             )
         )
-        if needs_moderation:
-            signature.state = SignatureState.AWAITING_MODERATION
-        else:
-            signature.state = SignatureState.CONFIRMED
-            count_add(page_id=signature.page_id, delta=1)
-        signature.save(update_fields=["state", "confirmed_at"])
+        signature_move(
+            signature,
+            SignatureState.AWAITING_MODERATION if needs_moderation else SignatureState.CONFIRMED,
+            confirmed_at=timezone.now(),
+        )
         if signature.person is not None:
             _record_consents(signature, signature.person)
     return signature
@@ -346,35 +344,42 @@ _TARGET_STATE = {
 }
 
 
-def signature_moderate(*, signature_ids: list[int], action: str, actor: Any, note: str = "") -> int:
-    """Approve, reject or mark as spam; each change recorded with who and when."""
+@dataclass(frozen=True)
+class ModerationResult:
+    changed: int
+    refused: list[str]  # why each refused signature was left as it was
+
+
+def signature_moderate(
+    *, signature_ids: list[int], action: str, actor: Any, note: str = ""
+) -> ModerationResult:
+    """Approve, reject or mark as spam; each change recorded with who and when. A move the
+    state table refuses (e.g. a signature still waiting for its e-mail confirmation) leaves
+    that signature as it was and says why; a signature already in the target state is left
+    alone."""
     if action not in ModerationAction.ALL:
         raise StateError(f"Unknown moderation action {action!r}.")
     target = _TARGET_STATE[action]
-    changed = 0
+    changed, refused = 0, []
     with transaction.atomic():
         signatures = Signature.objects.select_for_update().filter(pk__in=signature_ids)
         for signature in signatures.order_by("pk"):
             if signature.state == target:
                 continue
-            if action == ModerationAction.APPROVE and signature.state != (
-                SignatureState.AWAITING_MODERATION
-            ):
-                continue  # only e-mail-confirmed signatures can be approved
-            was_counted = signature.state in COUNTED_STATES
-            signature.state = target
-            signature.moderated_at = timezone.now()
-            signature.moderated_by = actor
-            signature.moderation_note = note[:300]
-            signature.save(
-                update_fields=["state", "moderated_at", "moderated_by", "moderation_note"]
-            )
-            now_counted = target in COUNTED_STATES
-            if was_counted != now_counted:
-                count_add(page_id=signature.page_id, delta=1 if now_counted else -1)
+            try:
+                signature_move(
+                    signature,
+                    target,
+                    moderated_at=timezone.now(),
+                    moderated_by=actor,
+                    moderation_note=note[:300],
+                )
+            except TransitionRefused as refusal:
+                refused.append(str(refusal))
+                continue
             audit_record(actor=actor, action=f"signature.{action}", target=signature)
             changed += 1
-    return changed
+    return ModerationResult(changed=changed, refused=refused)
 
 
 def signatures_purge_expired(*, now: datetime.datetime | None = None) -> int:

@@ -10,12 +10,14 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from harbour.core.models import AuditEntry
 from harbour.core.roles import ADMINISTRATORS, EDITORS, MODERATORS
 from harbour.people.models import Person
 from harbour.signons.counts import count_total, signature_counts_reconcile
 from harbour.signons.models import Signature, SignatureCountShard, SignatureState
 from harbour.signons.services import (
     ModerationAction,
+    ModerationResult,
     confirmation_token,
     signature_confirm,
     signature_moderate,
@@ -261,24 +263,43 @@ def test_moderation_rejects_and_spam_uncount_and_record_who(client, home):
     signature_confirm(token=confirmation_token(signature))
     assert count_total(page=statement) == 1
 
-    assert (
-        signature_moderate(
-            signature_ids=[signature.pk], action=ModerationAction.SPAM, actor=moderator
-        )
-        == 1
-    )
+    assert signature_moderate(
+        signature_ids=[signature.pk], action=ModerationAction.SPAM, actor=moderator
+    ) == ModerationResult(changed=1, refused=[])
     assert count_total(page=statement) == 0
     signature.refresh_from_db()
     assert signature.state == SignatureState.SPAM
     assert signature.moderated_by == moderator
     assert "Mimi Lee" not in client.get(statement.url).content.decode()
-    # Approving spam does nothing: only e-mail-confirmed signatures awaiting review can be.
-    assert (
-        signature_moderate(
-            signature_ids=[signature.pk], action=ModerationAction.APPROVE, actor=moderator
-        )
-        == 0
+    # Approving spam is refused, and says why: spam is final.
+    assert signature_moderate(
+        signature_ids=[signature.pk], action=ModerationAction.APPROVE, actor=moderator
+    ) == ModerationResult(
+        changed=0, refused=["A signature that is “Spam” cannot become “Confirmed”."]
     )
+    assert Signature.objects.get().state == SignatureState.SPAM
+
+
+def test_a_signature_waiting_for_its_e_mail_is_not_moderated(client, home):
+    statement = make_statement(home)
+    client.post(statement.url + "sign/", INDIVIDUAL)
+    pending = Signature.objects.get()
+    moderator = Client()
+    moderator.force_login(UserFactory(roles=[MODERATORS]))
+    response = moderator.post(
+        "/admin/signons/moderation/?state=pending",
+        {"signature": [pending.pk], "action": "reject"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "0 signature(s) updated." in page
+    assert (
+        "1 left as they were: A signature that is “Waiting for e-mail confirmation” cannot "
+        "become “Rejected”." in page
+    )
+    pending.refresh_from_db()
+    assert (pending.state, pending.moderated_by) == (SignatureState.PENDING, None)
+    assert not AuditEntry.objects.filter(action="signature.reject").exists()
 
 
 def test_bulk_moderation_in_the_admin(client, home):
@@ -384,3 +405,11 @@ def test_erasure_deletes_unconfirmed_signatures_and_updates_the_page_at_once(cli
     response = client.get(f"{other.url}confirm/{confirmation_token(pending)}/")
     assert response.status_code == 400
     assert count_total(page=other) == 0
+
+
+def test_every_signature_state_has_its_row_in_the_table():
+    from harbour.signons.states import SIGNATURE_MOVES
+
+    assert set(SIGNATURE_MOVES) == set(SignatureState.values)
+    assert SIGNATURE_MOVES[SignatureState.SPAM] == frozenset()
+    assert SignatureState.PENDING not in set().union(*SIGNATURE_MOVES.values())

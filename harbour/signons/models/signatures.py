@@ -12,6 +12,8 @@ class SignerKind(models.TextChoices):
 
 
 class SignatureState(models.TextChoices):
+    """Moves: signons.states.SIGNATURE_MOVES."""
+
     PENDING = "pending", _("Waiting for e-mail confirmation")
     AWAITING_MODERATION = "awaiting_moderation", _("Waiting for a moderator")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -21,9 +23,6 @@ class SignatureState(models.TextChoices):
 
 # Counted, and shown on the public list (as the signer chose).
 COUNTED_STATES = frozenset({SignatureState.CONFIRMED})
-MODERATABLE_STATES = frozenset(
-    {SignatureState.AWAITING_MODERATION, SignatureState.CONFIRMED, SignatureState.PENDING}
-)
 
 
 class Office(models.TextChoices):
