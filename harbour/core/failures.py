@@ -61,6 +61,8 @@ def scrubbed(function: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return function(*args, **kwargs)
+        except TaskFailure:
+            raise  # already described without personal data
         except Exception as error:
             raise TaskFailure(failure_describe(error)) from None
 

@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-import smtplib
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from harbour.core.mailconnection import connection_discard, worker_connection
+from harbour.core.mailsend import PERMANENT, TEMPORARY, UNCERTAIN, mail_send
 from harbour.representatives.services import letters_may_go_to
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
@@ -24,44 +23,6 @@ from .states import delivery_move
 MAX_ATTEMPTS = 5
 
 logger = logging.getLogger(__name__)
-
-
-PERMANENT, TEMPORARY, UNCERTAIN = "permanent", "temporary", "uncertain"
-UNCERTAIN_ERROR = "{}: the connection failed mid-message; it may have left, so not again."
-
-
-def _failure(error: Exception, message: EmailMessage) -> str:
-    """What a failed send means. PERMANENT: the server refused for good (5xx). TEMPORARY:
-    it did not leave: a 4xx, no connection made, or the server closed the connection
-    (as one does with a kept connection; if that came right after the message's last line
-    the message could go twice). UNCERTAIN: anything else mid-conversation (a timeout, a
-    reset, a malformed message): it may have left, so it is not sent again."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _reply in error.recipients.values()]
-        return PERMANENT if all(code >= 500 for code in codes) else TEMPORARY
-    code = getattr(error, "smtp_code", 0)
-    if code >= 500:
-        return PERMANENT
-    if code >= 400:
-        return TEMPORARY
-    connected = getattr(message.connection, "connection", None) is not None
-    if not connected or isinstance(error, smtplib.SMTPServerDisconnected):
-        return TEMPORARY
-    return UNCERTAIN
-
-
-def _send(message: EmailMessage) -> tuple[str, str] | None:
-    """Send over the worker's kept connection: None if it went, else the failure's kind
-    and the error to record (an exception's name, never an address)."""
-    try:
-        message.connection = worker_connection()
-        message.send()
-    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
-        kind = _failure(error, message)
-        connection_discard()  # the next message starts on a fresh connection
-        name = type(error).__name__
-        return kind, UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name
-    return None
 
 
 def _message_id() -> str:
@@ -201,7 +162,7 @@ def _delivery_send(delivery: Delivery) -> str:
         return "skipped"
     delivery.message_id = message_id
     delivery.attempts += 1
-    failure = _send(_letter_message(delivery))
+    failure = mail_send(_letter_message(delivery))
     if failure is not None:
         kind, error = failure
         # A temporary failure puts it back in the queue for `letters_retry`, up to
@@ -272,7 +233,9 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         return False
     recipients = [str(d.representative) for d in deliveries]
     body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
-    failure = _send(EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email]))
+    failure = mail_send(
+        EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email])
+    )
     if failure is not None:
         kind, error = failure
         logger.warning("Copy of letter %s not sent (%s): %s", letter.pk, kind, error)
@@ -345,7 +308,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
                 message_id=message_id,
                 attempts=F("attempts") + 1,
             )
-        failure = _send(
+        failure = mail_send(
             EmailMessage(
                 subject=f"{len(deliveries)} letters from constituents and supporters: "
                 f"{campaign.title}",

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from harbour.core.mailsend import owner_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
@@ -229,26 +228,22 @@ def confirmation_token(letter: Letter) -> str:
 
 def _send_to_owner(letter: Letter, template: str, **extra: object) -> bool:
     """An e-mail to the letter's address, in the supporter's language, from
-    `letters/email/<template>` (subject, text and HTML)."""
+    `letters/email/<template>` (subject, text and HTML); False if the address is gone."""
     if letter.person is None or not letter.person.email:
         return False
     campaign = letter.campaign.specific
-    with translation.override(letter.person.language or settings.LANGUAGE_CODE):
-        context = {
+    owner_mail_send(
+        to=letter.person.email,
+        language=letter.person.language,
+        template=f"letters/email/{template}",
+        context={
             "letter": letter,
             "campaign": campaign,
             "campaign_url": f"{settings.SITE_URL}{campaign.url}",
             "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
-        }
-        prefix = f"letters/email/{template}"
-        message = EmailMultiAlternatives(
-            subject=render_to_string(f"{prefix}_subject.txt", context).strip(),
-            body=render_to_string(f"{prefix}.txt", context),
-            to=[letter.person.email],
-        )
-        message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
-    message.send()
+        },
+    )
     return True
 
 

@@ -5,13 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
+from harbour.core.mailsend import owner_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
@@ -208,26 +207,22 @@ def confirmation_url(signature: Signature) -> str:
 
 def _send_to_signer(signature: Signature, template: str, **extra: object) -> bool:
     """An e-mail to the signature's address, in the signer's language, from
-    `signons/email/<template>` (subject, text and HTML)."""
+    `signons/email/<template>` (subject, text and HTML); False if the address is gone."""
     if signature.person is None or not signature.person.email:
         return False
     page = signature.page.specific
-    with translation.override(signature.person.language or settings.LANGUAGE_CODE):
-        context = {
+    owner_mail_send(
+        to=signature.person.email,
+        language=signature.person.language,
+        template=f"signons/email/{template}",
+        context={
             "signature": signature,
             "page": page,
             "page_url": f"{settings.SITE_URL}{page.url}",
             "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
-        }
-        prefix = f"signons/email/{template}"
-        message = EmailMultiAlternatives(
-            subject=render_to_string(f"{prefix}_subject.txt", context).strip(),
-            body=render_to_string(f"{prefix}.txt", context),
-            to=[signature.person.email],
-        )
-        message.attach_alternative(render_to_string(f"{prefix}.html", context), "text/html")
-    message.send()
+        },
+    )
     return True
 
 
