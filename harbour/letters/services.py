@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import owner_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
@@ -36,8 +37,8 @@ class LetterError(Exception):
     """A rule said no; the message is for the supporter."""
 
 
-class InvalidConfirmation(LetterError):
-    pass
+class InvalidConfirmation(LetterError, InvalidLink):
+    """A link that confirms nothing (core.confirmed_action)."""
 
 
 def campaign_targets(

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import Verdict, hit
 from harbour.core.views import too_many_requests
@@ -23,7 +24,7 @@ from harbour.representatives.services import letters_may_go_to
 
 from . import selectors, services
 from .forms import LetterForm, PostalCodeForm
-from .models import LetterCampaignPage, LetterState, MailtoClick
+from .models import Letter, LetterCampaignPage, LetterState, MailtoClick
 
 
 def _base(page: LetterCampaignPage) -> dict[str, Any]:
@@ -205,45 +206,35 @@ def thanks(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     return TemplateResponse(request, "letters/thanks.html", _base(page))
 
 
-def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpResponse:
-    """Opening the link shows the letter and a button; only its POST sends. Mail scanners
-    and link previews fetch links, so a GET that sent would let anyone write to an MP in
-    a stranger's name by typing their address."""
-    try:
-        letter = services.letter_for_confirmation(token=token)
-        if letter.campaign_id == page.pk and request.method == "POST":
-            letter = services.letter_confirm(token=token)
-    except services.InvalidConfirmation as error:
-        return TemplateResponse(
-            request,
-            "letters/confirm_failed.html",
-            {**_base(page), "reason": str(error)},
-            status=400,
-        )
-    if letter.campaign_id != page.pk:
-        return TemplateResponse(request, "letters/confirm_failed.html", _base(page), status=400)
-    if request.method != "POST" and letter.state == LetterState.PENDING:
-        recipients = services.campaign_targets(campaign=page, district=letter.district)
-        # The words the button sends, as the first recipient will read them.
-        subject, preview = services.letter_text(letter, rep=recipients[0] if recipients else None)
-        return TemplateResponse(
-            request,
-            "letters/confirm.html",
-            {
-                **_base(page),
-                "letter": letter,
-                "subject": subject,
-                "preview": preview,
-                "recipients": recipients,
-                "days": settings.HARBOUR_CONFIRM_DAYS,
-            },
-        )
-    return TemplateResponse(
-        request,
-        "letters/confirmed.html",
-        {
-            **_base(page),
-            "letter": letter,
-            "recipients": letter.deliveries.select_related("representative"),
-        },
+def _asking(letter: Letter) -> dict[str, Any]:
+    """The words the button sends, as the first recipient will read them, and to whom."""
+    recipients = services.campaign_targets(
+        campaign=letter.campaign.specific, district=letter.district
     )
+    subject, preview = services.letter_text(letter, rep=recipients[0] if recipients else None)
+    return {
+        "letter": letter,
+        "subject": subject,
+        "preview": preview,
+        "recipients": recipients,
+        "days": settings.HARBOUR_CONFIRM_DAYS,
+    }
+
+
+CONFIRMATION = ConfirmedAction(
+    read=lambda token: services.letter_for_confirmation(token=token),
+    confirm=lambda token: services.letter_confirm(token=token),
+    page_id=lambda letter: letter.campaign_id,
+    waiting=lambda letter: letter.state == LetterState.PENDING,
+    templates="letters/",
+    asking=_asking,
+    done=lambda letter: {
+        "letter": letter,
+        "recipients": letter.deliveries.select_related("representative"),
+    },
+)
+
+
+def confirm(request: HttpRequest, page: LetterCampaignPage, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail (core.confirmed_action)."""
+    return confirm_view(request, page, token, CONFIRMATION, _base(page))

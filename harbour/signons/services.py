@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
+from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import owner_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
@@ -43,8 +44,8 @@ class SigningClosed(SignOnError):
     pass
 
 
-class InvalidConfirmation(SignOnError):
-    pass
+class InvalidConfirmation(SignOnError, InvalidLink):
+    """A link that confirms nothing (core.confirmed_action)."""
 
 
 class StateError(SignOnError):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from harbour.core import pagecache
+from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import Verdict, hit, hits
 from harbour.core.views import too_many_requests
@@ -162,30 +163,20 @@ def thanks(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     return TemplateResponse(request, "signons/thanks.html", {"page": page, "self": page})
 
 
+CONFIRMATION = ConfirmedAction(
+    read=lambda token: services.signature_for_confirmation(token=token),
+    confirm=lambda token: services.signature_confirm(token=token),
+    page_id=lambda signature: signature.page_id,
+    waiting=lambda signature: signature.state == SignatureState.PENDING,
+    templates="signons/",
+    asking=lambda signature: {"signature": signature, "days": settings.HARBOUR_CONFIRM_DAYS},
+    done=lambda signature: {"signature": signature},
+)
+
+
 def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
-    """Opening the link shows a button; only its POST confirms. Mail scanners and link
-    previews fetch links, so a GET that confirmed would let anyone sign a stranger up by
-    typing their address, and put their name on a public list."""
-    try:
-        signature = services.signature_for_confirmation(token=token)
-        if signature.page_id == page.pk and request.method == "POST":
-            signature = services.signature_confirm(token=token)
-    except services.InvalidConfirmation as error:
-        return TemplateResponse(
-            request,
-            "signons/confirm_failed.html",
-            {"page": page, "self": page, "expired": str(error) == "expired"},
-            status=400,
-        )
-    if signature.page_id != page.pk:
-        return TemplateResponse(
-            request, "signons/confirm_failed.html", {"page": page, "self": page}, status=400
-        )
-    context = {"page": page, "self": page, "signature": signature}
-    if request.method != "POST" and signature.state == SignatureState.PENDING:
-        context["days"] = settings.HARBOUR_CONFIRM_DAYS
-        return TemplateResponse(request, "signons/confirm.html", context)
-    return TemplateResponse(request, "signons/confirmed.html", context)
+    """The link in the confirmation e-mail (core.confirmed_action)."""
+    return confirm_view(request, page, token, CONFIRMATION, {"page": page, "self": page})
 
 
 def printable(request: HttpRequest, page: SignOnPage) -> HttpResponse:

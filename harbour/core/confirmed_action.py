@@ -1,0 +1,60 @@
+"""What every public action confirmed by e-mail shares: the link's error, and the one view
+behind `<page>/confirm/<token>/`.
+
+An action (a signature, a letter; later a registration, a subscription, an application)
+stores a pending row and e-mails its owner a link made by `core.tokens` (encrypted, expiring,
+bound to what was submitted). Opening the link changes nothing: mail scanners and link
+previews fetch links, so a GET that confirmed would let anyone act in a stranger's name by
+typing their address. The page shows what will happen and a button; only its POST confirms.
+A link for another page is a 400, as is a forged, altered or expired one.
+
+To add an action: give `confirm_view` a `ConfirmedAction` naming how to read and confirm
+the row a token names, the page the row belongs to, whether it still waits, and the
+templates `<prefix>confirm.html`, `<prefix>confirmed.html` and `<prefix>confirm_failed.html`
+(the last receives `reason`: "expired", "invalid" or the action's own)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+
+class InvalidLink(Exception):
+    """A confirmation link that confirms nothing; the message is its reason ("expired",
+    "invalid", or the action's own, e.g. "already sent")."""
+
+
+@dataclass(frozen=True)
+class ConfirmedAction:
+    read: Callable[[str], Any]  # the row a token names, changing nothing
+    confirm: Callable[[str], Any]  # confirm it (idempotent), returning the row
+    page_id: Callable[[Any], int]  # the page the row belongs to
+    waiting: Callable[[Any], bool]  # still to be confirmed
+    templates: str  # e.g. "signons/": confirm.html, confirmed.html, confirm_failed.html
+    asking: Callable[[Any], dict[str, Any]]  # what the page with the button shows
+    done: Callable[[Any], dict[str, Any]]  # what the page shows once it is confirmed
+
+
+def confirm_view(
+    request: HttpRequest, page: Any, token: str, action: ConfirmedAction, base: dict[str, Any]
+) -> HttpResponse:
+    """GET shows the button (or, once confirmed, the outcome); POST confirms; any link that
+    does not name a row of this page is a 400 that changes nothing."""
+    failed = f"{action.templates}confirm_failed.html"
+    try:
+        row = action.read(token)
+        if action.page_id(row) == page.pk and request.method == "POST":
+            row = action.confirm(token)
+    except InvalidLink as error:
+        reason = str(error)
+        context = {**base, "reason": reason, "expired": reason == "expired"}
+        return TemplateResponse(request, failed, context, status=400)
+    if action.page_id(row) != page.pk:
+        return TemplateResponse(request, failed, {**base, "reason": "invalid"}, status=400)
+    if request.method != "POST" and action.waiting(row):
+        context = {**base, **action.asking(row)}
+        return TemplateResponse(request, f"{action.templates}confirm.html", context)
+    context = {**base, **action.done(row)}
+    return TemplateResponse(request, f"{action.templates}confirmed.html", context)
