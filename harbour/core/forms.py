@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .sanitise import plain_text
 
@@ -48,3 +50,25 @@ class EveryErrorShown(forms.Form):
             label = self.fields[name].label or name.replace("_", " ").capitalize()
             errors += [f"{label}: {error}" for error in field_errors]
         return ErrorList(errors, error_class="nonfield", renderer=self.renderer)
+
+
+# The newsletter box on every action form, and the wording its consent record keeps
+# (people.consent_record): one text, so what is recorded is what was shown (in English; the
+# form shows its translation).
+NEWSLETTER_WORDING = gettext_noop(
+    "Send me the coalition's news and campaign updates (unsubscribe any time)."
+)
+
+
+class ActionForm(EveryErrorShown):
+    """What every public action's form has: the newsletter box with its one wording, a
+    honeypot, and every error shown. Subclasses list their own fields first (`field_order`);
+    these two come last."""
+
+    newsletter = forms.BooleanField(label=_(NEWSLETTER_WORDING), required=False)
+    # Honeypot: hidden from people by CSS, filled in by bots; a filled one is answered as a
+    # success and stores nothing.
+    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("nickname")))

@@ -3,9 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harbour.core.forms import EveryErrorShown, PlainCharField, PlainTextField
+from harbour.core.forms import ActionForm, EveryErrorShown, PlainCharField, PlainTextField
 from harbour.core.postal import postal_code_normalise
-from harbour.people.models import NEWSLETTER_WORDING
 
 
 class PostalCodeForm(EveryErrorShown):
@@ -24,7 +23,17 @@ class PostalCodeForm(EveryErrorShown):
         return postal_code_normalise(self.cleaned_data["postal_code"])
 
 
-class LetterForm(EveryErrorShown):
+class LetterForm(ActionForm):
+    field_order = [
+        "postal_code",
+        "district",
+        "subject",
+        "body",
+        "given_name",
+        "family_name",
+        "email",
+        "city",
+    ]
     postal_code = forms.CharField(
         label=_("Your postal code"), max_length=10, widget=forms.HiddenInput
     )
@@ -37,11 +46,6 @@ class LetterForm(EveryErrorShown):
     family_name = PlainCharField(label=_("Family name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     city = PlainCharField(label=_("City"), max_length=100, required=False)
-    newsletter = forms.BooleanField(
-        label=_(NEWSLETTER_WORDING),
-        required=False,
-    )
-    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args: Any, max_length: int = 5000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,6 +64,3 @@ class LetterForm(EveryErrorShown):
         if len(text) < 20:
             raise forms.ValidationError(_("Your letter is too short."))
         return text
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("nickname"))

@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+
+# The newsletter box's wording, which each newsletter consent record keeps.
+from harbour.core.forms import NEWSLETTER_WORDING as NEWSLETTER_WORDING
 
 
 class Person(models.Model):
@@ -34,13 +36,6 @@ class Person(models.Model):
             return f"Erased supporter #{self.pk}"
         name = f"{self.given_name} {self.family_name}".strip()
         return name or f"Supporter #{self.pk}"
-
-
-# The newsletter box on every form, and the wording its consent record keeps: one text, so
-# what is recorded is what was shown (in English; the form shows its translation).
-NEWSLETTER_WORDING = gettext_noop(
-    "Send me the coalition's news and campaign updates (unsubscribe any time)."
-)
 
 
 class ConsentTopic(models.TextChoices):

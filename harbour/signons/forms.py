@@ -6,29 +6,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harbour.core.forms import PlainCharField
+from harbour.core.forms import ActionForm, PlainCharField
 from harbour.core.postal import postal_code_normalise, postal_code_province
-from harbour.people.models import NEWSLETTER_WORDING
 
 from .models import Listing, Office, SignerKind
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(ActionForm):
     kind: str = ""
     email = forms.EmailField(label=_("E-mail"), max_length=254)
-    newsletter = forms.BooleanField(
-        label=_(NEWSLETTER_WORDING),
-        required=False,
-    )
-    # Honeypot: hidden from people by CSS, filled in by bots.
-    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.kind)
         super().__init__(*args, **kwargs)
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get(self.add_prefix("nickname")))
 
 
 class OrganisationSignatureForm(SignatureForm):
