@@ -8,13 +8,13 @@ from django.template.response import TemplateResponse
 from harbour.core.audit import audit_record
 from harbour.core.exports import csv_response
 
-from .models import Letter, LetterCampaignPage, LetterState
-from .selectors import campaign_reach
+from .models import LetterCampaignPage
+from .selectors import campaign_reach, campaigns_newest_first, confirmed_writers
 
 
 @permission_required("wagtailadmin.access_admin", raise_exception=True)
 def reach_index(request: HttpRequest) -> HttpResponse:
-    campaigns = LetterCampaignPage.objects.all().order_by("-first_published_at")
+    campaigns = campaigns_newest_first()
     rows = [(c, campaign_reach(page=c)) for c in campaigns]
     return TemplateResponse(request, "letters/admin/reach_index.html", {"rows": rows})
 
@@ -40,9 +40,7 @@ def reach_detail(request: HttpRequest, page_id: int) -> HttpResponse:
 @permission_required("letters.export_letter", raise_exception=True)
 def export_writers(request: HttpRequest, page_id: int) -> HttpResponse:
     campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
-    letters = Letter.objects.filter(campaign=campaign, state=LetterState.CONFIRMED).select_related(
-        "person", "district"
-    )
+    letters = confirmed_writers(campaign=campaign)
     rows = (
         [
             letter.supporter_name,

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from wagtail.models import Page
 
 from harbour.people.models import Person
 
-from .models import Delivery, DeliveryState, Letter, LetterState, MailtoClick
+from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState, MailtoClick
 
 
 @dataclass(frozen=True)
@@ -123,4 +123,18 @@ def _supporter_sql(alias: str) -> str:
         f"WHERE l.{quote('campaign_id')} = %s AND l.{quote('person_id')} = p.{quote('id')} "
         f"AND l.{quote('state')} = %s LIMIT 1), {columns} FROM {person} p "
         f"WHERE p.{quote('email')} = %s{lock}"
+    )
+
+
+# --- Staff reads -----------------------------------------------------------------------------
+
+
+def campaigns_newest_first() -> QuerySet[LetterCampaignPage]:
+    return LetterCampaignPage.objects.all().order_by("-first_published_at")
+
+
+def confirmed_writers(*, campaign: LetterCampaignPage) -> QuerySet[Letter]:
+    """Every confirmed letter of `campaign`, with its supporter and district, for the export."""
+    return Letter.objects.filter(campaign=campaign, state=LetterState.CONFIRMED).select_related(
+        "person", "district"
     )

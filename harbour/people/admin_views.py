@@ -8,7 +8,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,20 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .models import Person
-from .services import normalise_email, person_erase, person_export, person_history
+from .selectors import people_search
+from .services import person_erase, person_export, person_history
 
 
 @permission_required("people.view_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def person_index(request: HttpRequest) -> HttpResponse:
     query = (request.POST.get("q") or request.GET.get("name") or "").strip()[:200]
-    people = Person.objects.filter(erased_at=None)
-    if "@" in query:
-        people = people.filter(email=normalise_email(query))
-    elif query:
-        for word in query.split()[:4]:
-            people = people.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    page = Paginator(people.order_by("-created_at"), 50).get_page(request.GET.get("p"))
+    page = Paginator(people_search(query), 50).get_page(request.GET.get("p"))
     return TemplateResponse(request, "people/admin/index.html", {"people": page, "query": query})
 
 

@@ -15,8 +15,8 @@ from wagtail.models import Page
 from harbour.core.audit import audit_record
 from harbour.core.exports import csv_response
 
-from . import services
-from .models import Signature, SignatureState, SignerKind
+from . import selectors, services
+from .models import SignatureState, SignerKind
 
 
 @permission_required("signons.moderate_signature", raise_exception=True)
@@ -44,16 +44,12 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
                     request, _("%(n)d left as they were: %(why)s") % {"n": count, "why": reason}
                 )
         return HttpResponseRedirect(request.get_full_path())
-    signatures = (
-        Signature.objects.filter(state=state)
-        .select_related("page", "person", "moderated_by")
-        .order_by("created_at")
-    )
     page_id = request.GET.get("page", "")
-    if page_id.isdigit():
-        signatures = signatures.filter(page_id=int(page_id))
+    signatures = selectors.signatures_for_moderation(
+        state=state, page_id=int(page_id) if page_id.isdigit() else None
+    )
     listing = Paginator(signatures, 100).get_page(request.GET.get("p"))
-    pages = Page.objects.filter(pk__in=Signature.objects.values("page_id").distinct())
+    pages = selectors.pages_with_signatures()
     return TemplateResponse(
         request,
         "signons/admin/moderation.html",
@@ -90,11 +86,7 @@ CSV_COLUMNS = [
 def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
     """Confirmed signatories of one page as CSV (moderators and administrators only)."""
     page = get_object_or_404(Page, pk=page_id)
-    rows = (
-        Signature.objects.filter(page=page, state=SignatureState.CONFIRMED)
-        .select_related("person")
-        .order_by("kind", "name")
-    )
+    rows = selectors.confirmed_signatories(page=page)
 
     def lines() -> Iterator[list[object]]:
         for s in rows.iterator():

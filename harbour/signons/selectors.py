@@ -176,3 +176,29 @@ def _signature_on_page_sql(alias: str) -> str:
         f"JOIN {person} p ON p.{quote('id')} = s.{quote('person_id')} "
         f"WHERE s.{quote('page_id')} = %s AND p.{quote('email')} = %s"
     )
+
+
+# --- Staff reads (the moderation queue, exports, maintenance) -------------------------------
+
+
+def signatures_for_moderation(*, state: str, page_id: int | None = None) -> QuerySet[Signature]:
+    """The queue: signatures in `state` (oldest first), on one page or all."""
+    signatures = (
+        Signature.objects.filter(state=state)
+        .select_related("page", "person", "moderated_by")
+        .order_by("created_at")
+    )
+    return signatures.filter(page_id=page_id) if page_id is not None else signatures
+
+
+def pages_with_signatures() -> QuerySet[Page]:
+    return Page.objects.filter(pk__in=Signature.objects.values("page_id").distinct())
+
+
+def confirmed_signatories(*, page: Page) -> QuerySet[Signature]:
+    """Everyone counted on `page`, with their supporter record, for the signatories export."""
+    return (
+        Signature.objects.filter(page=page, state=SignatureState.CONFIRMED)
+        .select_related("person")
+        .order_by("kind", "name")
+    )

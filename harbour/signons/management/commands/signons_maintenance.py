@@ -4,10 +4,9 @@ purge unconfirmed signatures past their link's life, and recount every page exac
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from wagtail.models import Page
 
 from harbour.signons.counts import signature_counts_reconcile
-from harbour.signons.models import Signature
+from harbour.signons.selectors import pages_with_signatures
 from harbour.signons.services import signatures_purge_expired
 
 
@@ -16,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         purged = signatures_purge_expired()
-        pages = Page.objects.filter(pk__in=Signature.objects.values("page_id").distinct())
+        pages = pages_with_signatures()
         for page in pages:
             signature_counts_reconcile(page=page)
         self.stdout.write(
