@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from harbour.core.models import AuditEntry
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import hits
+from harbour.core.validation import InvalidInput
 from harbour.people.services import normalise_email
 from harbour.signons import selectors, services
 from harbour.signons.views import sign_rate_checks
@@ -64,17 +65,18 @@ def bench_sign_service(request: HttpRequest, page_id: int) -> HttpResponse:
     if page is None:
         raise Http404
     email = normalise_email(request.POST.get("individual-email", ""))
-    if "@" not in email or len(email) > 254:
-        return HttpResponse("individual-email: an e-mail address", status=400)
     address = ip_hash(request)
     if not hits(*sign_rate_checks(address, email)):
         return HttpResponse(status=429)
-    services.signature_create(
-        page=page,
-        kind="individual",
-        email=email,
-        details=BENCH_DETAILS,
-        ip_hash=address,
-        language="en",
-    )
+    try:
+        services.signature_create(
+            page=page,
+            kind="individual",
+            email=email,
+            details=BENCH_DETAILS,
+            ip_hash=address,
+            language="en",
+        )
+    except InvalidInput as invalid:  # the service checks its input, as for every caller
+        return HttpResponse(str(invalid), status=400, content_type="text/plain")
     return HttpResponseRedirect(page.url + "thanks/")

@@ -28,6 +28,7 @@ from harbour.representatives.services import (
     in_legislature_domain,
 )
 
+from .inputs import signer_details
 from .models import Signature, SignatureState, SignerKind
 from .models.pages import SignOnPage
 from .selectors import signature_on_page
@@ -89,6 +90,7 @@ def signature_create(
         raise SigningClosed("This page is not accepting signatures.")
     if kind not in page.accepted_kinds():
         raise SignOnError("This page does not accept that kind of signer.")
+    email, details = signer_details(kind, email, details)  # InvalidInput if anything is wrong
     person_details = {
         "email": email,
         "given_name": details.get("given_name", ""),

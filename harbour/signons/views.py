@@ -14,6 +14,7 @@ from harbour.core import pagecache
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import Verdict, hit, hits
+from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
@@ -120,6 +121,11 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
                 language=get_language() or "",
                 held=network,
             )
+        except InvalidInput as invalid:  # the service's rules, beyond what the form checked
+            for field, field_errors in invalid.errors.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return _render(request, page, status=400, **{kind: form})
         except services.SignOnError as error:
             messages.error(request, str(error))
             return _render(request, page, status=400, **{kind: form})
