@@ -221,25 +221,27 @@ def _create_letters(campaign: Any, count: int, run_id: str, seed: int) -> tuple[
             .values_list("district_id", flat=True)
         )
     )
-    if not with_mp:
-        raise RuntimeError("no district has an MP with an e-mail address")
-    districts = ElectoralDistrict.objects.in_bulk(with_mp)
     fsas: dict[int, list[str]] = {}
     for fsa, district_id in PostalArea.objects.values_list("fsa", "district_id"):
         fsas.setdefault(district_id, []).append(fsa)
+    # letter_create checks the postal code: only ridings with a postal area of their own.
+    with_mp = [district_id for district_id in with_mp if district_id in fsas]
+    if not with_mp:
+        raise RuntimeError("no district with a postal area has an MP with an e-mail address")
+    districts = ElectoralDistrict.objects.in_bulk(with_mp)
     ids = []
     started = time.perf_counter()
     for n in range(count):
         district = districts[rng.choice(with_mp)]
-        choices = fsas.get(district.pk)
+        choices = fsas[district.pk]
         outcome = letter_create(
             campaign=campaign,
             email=f"letters-{run_id}-{n}@example.invalid",
             given_name="Bench",
             family_name=f"Writer {n}",
-            postal_code=_postal_code(rng, rng.choice(choices)) if choices else "",
+            postal_code=_postal_code(rng, rng.choice(choices)),
             city="Bench City",
-            district=district,
+            district_code=district.code,
             # The campaign's own words (allow_editing is off), filled per recipient.
             subject=campaign.subject_template,
             body=campaign.body_template,

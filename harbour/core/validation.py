@@ -32,9 +32,11 @@ class Checks:
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
-    def text(self, field: str, *, max_length: int, required: bool = True) -> str:
+    def text(
+        self, field: str, *, max_length: int, required: bool = True, multiline: bool = False
+    ) -> str:
         """Plain text as typed (minus control and direction-override characters)."""
-        value = plain_text(str(self.data.get(field) or ""))
+        value = plain_text(str(self.data.get(field) or ""), multiline=multiline)
         if required and not value:
             self.fail(field, _("This field is required."))
         elif len(value) > max_length:

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import owner_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
+from harbour.core.validation import Checks
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
     actions_delete_with_unused_supporters,
@@ -23,8 +25,13 @@ from harbour.people.services import (
     person_get_or_create,
     person_insert_new,
 )
+from harbour.representatives.lookup import district_lookup
 from harbour.representatives.models import ElectoralDistrict, Representative
-from harbour.representatives.selectors import representative_title, sitting_mps
+from harbour.representatives.selectors import (
+    district_by_code,
+    representative_title,
+    sitting_mps,
+)
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
 from .selectors import supporter_on_file
@@ -121,6 +128,16 @@ class LetterOutcome:
     created: bool
 
 
+def letter_district(code: str, postal_code: str) -> tuple[ElectoralDistrict | None, bool]:
+    """The riding a letter is written from: the one the supporter chose ("Not your riding?"),
+    else the one their postal code points to; and whether that was approximate."""
+    chosen = district_by_code(code)
+    if chosen is not None:
+        return chosen, False
+    found = district_lookup(postal_code)
+    return found.district, found.approximate
+
+
 def letter_create(
     *,
     campaign: LetterCampaignPage,
@@ -129,7 +146,7 @@ def letter_create(
     family_name: str,
     postal_code: str,
     city: str,
-    district: ElectoralDistrict | None,
+    district_code: str,
     subject: str,
     body: str,
     newsletter: bool,
@@ -139,11 +156,13 @@ def letter_create(
     """Store a pending letter and queue its confirmation e-mail (nobody writes in another
     person's name: nothing is sent until the address owner confirms).
 
-    A submission never changes an earlier one: each pending letter has its own link, bound
-    to its own words, so someone who knows a supporter's address cannot replace what the
-    supporter's link sends. An address that already sent a letter in this campaign stores
-    nothing; its owner is told by e-mail. Where the campaign does not let supporters edit,
-    its own template is stored, whatever the form carried."""
+    The input is checked here, for every caller (InvalidInput names each wrong field); the
+    riding is the chosen one or the postal code's. A submission never changes an earlier
+    one: each pending letter has its own link, bound to its own words, so someone who knows
+    a supporter's address cannot replace what the supporter's link sends. An address that
+    already sent a letter in this campaign stores nothing; its owner is told by e-mail.
+    Where the campaign does not let supporters edit, its own template is stored, whatever
+    the form carried."""
     if not campaign.is_open():
         raise LetterError("This campaign is closed.")
     if campaign.delivery != "send":
@@ -151,6 +170,31 @@ def letter_create(
     templated = not campaign.allow_editing
     if templated:
         subject, body = campaign.subject_template, campaign.body_template
+    check = Checks(
+        {
+            "email": email,
+            "given_name": given_name,
+            "family_name": family_name,
+            "postal_code": postal_code,
+            "city": city,
+            "district": district_code,
+            "subject": subject,
+            "body": body,
+        }
+    )
+    email = check.email()
+    given_name = check.text("given_name", max_length=100)
+    family_name = check.text("family_name", max_length=100)
+    postal_code = check.postal_code()
+    city = check.text("city", max_length=100, required=False)
+    district_code = check.text("district", max_length=10, required=False)
+    if not templated:
+        subject = check.text("subject", max_length=200)
+        body = check.text("body", max_length=campaign.max_length, multiline=True)
+        if body and len(body) < 20:
+            check.fail("body", _("Your letter is too short."))
+    check.done()
+    district, _approximate = letter_district(district_code, postal_code)
     person_details = {
         "given_name": given_name,
         "family_name": family_name,

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import Verdict, hit
+from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
-from harbour.representatives.lookup import district_lookup, district_search
+from harbour.representatives.lookup import district_search
 from harbour.representatives.models import ElectoralDistrict
-from harbour.representatives.selectors import district_by_code
 from harbour.representatives.services import letters_may_go_to
 
 from . import selectors, services
@@ -37,15 +37,6 @@ def campaign_page(request: HttpRequest, page: LetterCampaignPage) -> HttpRespons
     )
 
 
-def _district(code: str, postal_code: str) -> tuple[ElectoralDistrict | None, bool]:
-    if code:
-        chosen = district_by_code(code)
-        if chosen is not None:
-            return chosen, False
-    found = district_lookup(postal_code)
-    return found.district, found.approximate
-
-
 def write(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(page.url)
@@ -58,7 +49,7 @@ def write(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
             request, page.get_template(request), {**_base(page), "postal_form": form}, status=400
         )
     postal_code = form.cleaned_data["postal_code"]
-    district, approximate = _district(form.cleaned_data["district"], postal_code)
+    district, approximate = services.letter_district(form.cleaned_data["district"], postal_code)
     return _write_page(
         request,
         page,
@@ -130,7 +121,9 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     if not form.is_valid():
         postal = request.POST.get("postal_code", "")
         try:
-            district, approximate = _district(request.POST.get("district", ""), postal)
+            district, approximate = services.letter_district(
+                request.POST.get("district", ""), postal
+            )
         except ValidationError:  # a bad postal code: back to the first step, with why
             postal_form = PostalCodeForm(request.POST)
             postal_form.is_valid()
@@ -148,7 +141,6 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     # Past the per-address limit nothing is stored or sent, and the answer is the same as
     # for any other valid letter: the form never tells whether an address has written.
     if hit("letters-email", email, settings.HARBOUR_LETTER_RATE_EMAIL):
-        district, _approx = _district(data["district"], data["postal_code"])
         try:
             services.letter_create(
                 campaign=page,
@@ -157,12 +149,26 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
                 family_name=data["family_name"],
                 postal_code=data["postal_code"],
                 city=data["city"],
-                district=district,
+                district_code=data["district"],
                 subject=data["subject"],
                 body=data["body"],
                 newsletter=data["newsletter"],
                 ip_hash=ip_hash(request),
                 language=get_language() or "",
+            )
+        except InvalidInput as invalid:  # the service's rules, beyond what the form checked
+            for field, field_errors in invalid.errors.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+            district, approximate = services.letter_district(data["district"], data["postal_code"])
+            return _write_page(
+                request,
+                page,
+                data["postal_code"],
+                district,
+                approximate,
+                letter_form=form,
+                status=400,
             )
         except services.LetterError as error:
             messages.error(request, str(error))
@@ -183,7 +189,9 @@ def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpRespons
         return TemplateResponse(
             request, page.get_template(request), {**_base(page), "postal_form": form}, status=400
         )
-    district, _approx = _district(form.cleaned_data["district"], form.cleaned_data["postal_code"])
+    district, _approx = services.letter_district(
+        form.cleaned_data["district"], form.cleaned_data["postal_code"]
+    )
     targets = services.campaign_targets(campaign=page, district=district)
     MailtoClick.objects.create(campaign=page, district=district, recipients=len(targets))
     selectors.public_letter_count_forget(page_id=page.pk)
