@@ -16,8 +16,9 @@ from harbour.core.mailsend import PERMANENT, TEMPORARY, UNCERTAIN, mail_send
 from harbour.representatives.services import letters_may_go_to
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
+from .rendering import TITLE_PLACEHOLDER, letter_text
 from .selectors import public_letter_count_forget
-from .services import TITLE_PLACEHOLDER, delivery_queue_or_defer, letter_text
+from .services import delivery_queue_or_defer
 from .states import delivery_move
 
 MAX_ATTEMPTS = 5

@@ -25,6 +25,7 @@ from harbour.representatives.services import letters_may_go_to
 from . import selectors, services
 from .forms import LetterForm, PostalCodeForm
 from .models import Letter, LetterCampaignPage, LetterState, MailtoClick
+from .rendering import letter_render, letter_text
 
 
 def _base(page: LetterCampaignPage) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def _write_page(
         "postal_code": postal_code,
         "district": district.code if district else "",
         "subject": page.subject_template,
-        "body": services.letter_render(
+        "body": letter_render(
             page.body_template, rep=first, district=district, supporter_name="", supporter_city=""
         ),
     }
@@ -97,7 +98,7 @@ def _write_page(
 def _mailto(page: LetterCampaignPage, targets: list, district: ElectoralDistrict | None) -> str:
     # The same rule as sent letters: only legislature or administrator-approved addresses.
     to = ",".join(t.email for t in targets if letters_may_go_to(t))
-    body = services.letter_render(
+    body = letter_render(
         page.body_template,
         rep=targets[0] if len(targets) == 1 else None,
         district=district,
@@ -219,7 +220,7 @@ def _asking(letter: Letter) -> dict[str, Any]:
     recipients = services.campaign_targets(
         campaign=letter.campaign.specific, district=letter.district
     )
-    subject, preview = services.letter_text(letter, rep=recipients[0] if recipients else None)
+    subject, preview = letter_text(letter, rep=recipients[0] if recipients else None)
     return {
         "letter": letter,
         "subject": subject,

@@ -333,7 +333,7 @@ def test_a_supporters_text_is_never_a_template(client, campaign):
 
 
 def test_a_campaign_template_fills_only_its_own_placeholders():
-    from harbour.letters.services import letter_render
+    from harbour.letters.rendering import letter_render
 
     text = letter_render(
         "Dear {representative} of {district}, {supporter_name:>9} {representative.__class__} "
