@@ -94,3 +94,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def sink():
+    """A real SMTP server on loopback: (handler, port); see tests/smtp_sink.py."""
+    from tests.smtp_sink import sink_start
+
+    handler, port, controller = sink_start()
+    yield handler, port
+    controller.stop()

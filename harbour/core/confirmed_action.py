@@ -8,17 +8,29 @@ previews fetch links, so a GET that confirmed would let anyone act in a stranger
 typing their address. The page shows what will happen and a button; only its POST confirms.
 A link for another page is a 400, as is a forged, altered or expired one.
 
+A row never confirmed within the link's life (HARBOUR_CONFIRM_DAYS) is deleted with the
+supporter record that existed only for it: each action registers its pending rows here
+(`pending_actions_register`), and `manage.py actions_purge_expired` (people.services
+`expired_actions_purge`) deletes every action's expired ones. The confirmation e-mail goes
+through `core.mailsend.action_mail_send` with the task's claim, so a task run again sends
+nothing twice.
+
 To add an action: give `confirm_view` a `ConfirmedAction` naming how to read and confirm
 the row a token names, the page the row belongs to, whether it still waits, and the
 templates `<prefix>confirm.html`, `<prefix>confirmed.html` and `<prefix>confirm_failed.html`
-(the last receives `reason`: "expired", "invalid" or the action's own)."""
+(the last receives `reason`: "expired", "invalid" or the action's own); register its pending
+rows in the app's `ready()`."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 
 class InvalidLink(Exception):
@@ -58,3 +70,23 @@ def confirm_view(
         return TemplateResponse(request, f"{action.templates}confirm.html", context)
     context = {**base, **action.done(row)}
     return TemplateResponse(request, f"{action.templates}confirmed.html", context)
+
+
+# Each action's unconfirmed rows (a QuerySet of a model with `created_at` and `person`),
+# by the action's name.
+_PENDING: dict[str, Callable[[], QuerySet[Any]]] = {}
+
+
+def pending_actions_register(name: str, pending: Callable[[], QuerySet[Any]]) -> None:
+    _PENDING[name] = pending
+
+
+def confirmation_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Rows created before this have outlived their confirmation link."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
+
+
+def expired_pending_actions(now: datetime.datetime | None = None) -> dict[str, QuerySet[Any]]:
+    """Every action's rows whose link has expired unconfirmed, by the action's name."""
+    cutoff = confirmation_cutoff(now)
+    return {name: pending().filter(created_at__lt=cutoff) for name, pending in _PENDING.items()}

@@ -4,10 +4,11 @@ caller knows whether it may try again. Every action's e-mails go through here (s
 letter confirmations, "already signed", letters to representatives and their copies)."""
 
 import smtplib
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -33,6 +34,10 @@ def mail_failure_kind(error: Exception, message: EmailMessage) -> str:
     if code >= 400:
         return TEMPORARY
     connected = getattr(message.connection, "connection", None) is not None
+    # smtplib reports a reply that never came (a timeout) as a disconnection, with the
+    # timeout as its context: the server may have taken the message.
+    if connected and isinstance(error.__context__, TimeoutError):
+        return UNCERTAIN
     if not connected or isinstance(error, smtplib.SMTPServerDisconnected):
         return TEMPORARY
     return UNCERTAIN
@@ -52,10 +57,42 @@ def mail_send(message: EmailMessage) -> tuple[str, str] | None:
     return None
 
 
-def owner_mail_send(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
+def _claim(key: str) -> bool:
+    """Claim the right to send the e-mail `key` names; False if a run before this one has
+    (it was sent, may have left, or is being sent by a worker that was then killed)."""
+    from .models import MailClaim
+
+    try:
+        with transaction.atomic():
+            MailClaim.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _claim_settle(key: str, kind: str | None) -> None:
+    from .models import MailClaim
+
+    claims = MailClaim.objects.filter(pk=key)
+    if kind is None:
+        claims.update(state=MailClaim.SENT)
+    elif kind == UNCERTAIN:  # it may have left: keep the claim, never send it again
+        claims.update(state=MailClaim.UNCERTAIN)
+    else:  # it did not leave: free the claim for the next attempt
+        claims.delete()
+
+
+def owner_mail_send(
+    *, to: str, language: str, template: str, context: dict[str, Any], claim: str = ""
+) -> bool:
     """Send `<template>_subject.txt`, `.txt` and `.html`, rendered in `language`, to the
     owner of an address; a failure raises TaskFailure naming its kind (never the address),
-    which the task records."""
+    which the task records.
+
+    `claim` (what asked for the e-mail, e.g. `task_claim(context)`): claimed before sending,
+    so running the same task again sends nothing twice; False when it was claimed already.
+    A failure that left nothing (refused, no connection) frees the claim for a retry; one
+    that may have left keeps it."""
     with translation.override(language or settings.LANGUAGE_CODE):
         message = EmailMultiAlternatives(
             subject=render_to_string(f"{template}_subject.txt", context).strip(),
@@ -63,7 +100,42 @@ def owner_mail_send(*, to: str, language: str, template: str, context: dict[str,
             to=[to],
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    if claim and not _claim(claim):
+        return False
     failure = mail_send(message)
+    if claim:
+        _claim_settle(claim, failure[0] if failure else None)
     if failure is not None:
         kind, error = failure
         raise TaskFailure(f"{kind}: {error}")
+    return True
+
+
+class Owner(Protocol):
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+
+
+def action_mail_send(
+    owner: Owner | None, *, template: str, context: dict[str, Any], claim: str
+) -> bool:
+    """An e-mail about a public action (a signature, a letter, ...) to the address that
+    made it, with the link's lifetime in `days`; False if the address has been erased or
+    the claim was already taken."""
+    if owner is None or not owner.email:
+        return False
+    return owner_mail_send(
+        to=owner.email,
+        language=owner.language,
+        template=template,
+        context={"days": settings.HARBOUR_CONFIRM_DAYS, **context},
+        claim=claim,
+    )
+
+
+def task_claim(context: Any) -> str:
+    """The claim key of the task run `context` (django-tasks' TaskContext) belongs to: the
+    same when the task runs again, different for each time it was enqueued."""
+    return f"task:{context.task_result.id}"

@@ -28,3 +28,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.target_type}#{self.target_id}"
+
+
+class MailClaim(models.Model):
+    """One e-mail that a task run is sending or has sent, keyed by what asked for it (the
+    task's id): a task run again (its worker killed, a retry) finds the claim and sends
+    nothing twice. See core/mailsend.py `claimed_mail_send`."""
+
+    SENDING, SENT, UNCERTAIN = "sending", "sent", "uncertain"
+    STATES = [(SENDING, _("sending")), (SENT, _("sent")), (UNCERTAIN, _("may have left"))]
+
+    key = models.CharField(max_length=100, primary_key=True)
+    state = models.CharField(max_length=10, choices=STATES, default=SENDING)
+    claimed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("e-mail claim")
+        verbose_name_plural = _("e-mail claims")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"

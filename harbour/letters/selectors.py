@@ -138,3 +138,8 @@ def confirmed_writers(*, campaign: LetterCampaignPage) -> QuerySet[Letter]:
     return Letter.objects.filter(campaign=campaign, state=LetterState.CONFIRMED).select_related(
         "person", "district"
     )
+
+
+def letters_pending() -> QuerySet[Letter]:
+    """Rows still waiting for their e-mail confirmation (purged once the link expires)."""
+    return Letter.objects.filter(state=LetterState.PENDING)

@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.core.confirmed_action import InvalidLink
-from harbour.core.mailsend import owner_mail_send
+from harbour.core.mailsend import action_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.core.validation import Checks
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
-    actions_delete_with_unused_supporters,
     consent_record,
     normalise_email,
     person_fill_blanks,
@@ -214,43 +213,42 @@ def confirmation_token(letter: Letter) -> str:
     return token_make(letter.pk, salt=CONFIRM_SALT, digest=_digest(letter))
 
 
-def _send_to_owner(letter: Letter, template: str, **extra: object) -> bool:
+def _send_to_owner(letter: Letter, template: str, claim: str, **extra: object) -> bool:
     """An e-mail to the letter's address, in the supporter's language, from
-    `letters/email/<template>` (subject, text and HTML); False if the address is gone."""
-    if letter.person is None or not letter.person.email:
-        return False
+    `letters/email/<template>` (subject, text and HTML); False if the address is gone or
+    this claim was sent already."""
     campaign = letter.campaign.specific
-    owner_mail_send(
-        to=letter.person.email,
-        language=letter.person.language,
+    return action_mail_send(
+        letter.person,
         template=f"letters/email/{template}",
         context={
             "letter": letter,
             "campaign": campaign,
             "campaign_url": f"{settings.SITE_URL}{campaign.url}",
-            "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
         },
+        claim=claim,
     )
-    return True
 
 
-def letter_confirmation_send(*, letter_id: int) -> bool:
+def letter_confirmation_send(*, letter_id: int, claim: str) -> bool:
+    """Send (or resend) the confirmation e-mail, once per `claim`; False if there is
+    nothing to confirm."""
     letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
     if letter is None or letter.state != LetterState.PENDING:
         return False
     campaign = letter.campaign.specific
     url = f"{settings.SITE_URL}{campaign.url}confirm/{confirmation_token(letter)}/"
-    return _send_to_owner(letter, "confirm", url=url)
+    return _send_to_owner(letter, "confirm", claim, url=url)
 
 
-def letter_already_sent_notify(*, letter_id: int) -> bool:
+def letter_already_sent_notify(*, letter_id: int, claim: str) -> bool:
     """Tell the owner of an address that wrote again that their letter had already gone
     (the form said only "check your e-mail", to them as to anyone)."""
     letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
     if letter is None or letter.state != LetterState.CONFIRMED:
         return False
-    return _send_to_owner(letter, "already_sent")
+    return _send_to_owner(letter, "already_sent", claim)
 
 
 def _letter_id(token: str) -> tuple[int, bytes]:
@@ -345,13 +343,3 @@ def delivery_queue_or_defer(delivery: Delivery, campaign: LetterCampaignPage) ->
         delivery.state = DeliveryState.DEFERRED
         return False
     return True
-
-
-def letters_purge_expired(*, now: datetime.datetime | None = None) -> int:
-    """Delete letters never confirmed within their link's lifetime (a name, an address and
-    a text nobody agreed to send), and supporter records that existed only for them."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
-    return actions_delete_with_unused_supporters(
-        Letter.objects.filter(state=LetterState.PENDING, created_at__lt=cutoff)
-    )

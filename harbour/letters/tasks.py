@@ -1,22 +1,23 @@
 """Thin tasks: load by id, call a service."""
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from harbour.core.failures import scrubbed
+from harbour.core.mailsend import task_claim
 
 from . import sending, services
 
 
-@task()
+@task(takes_context=True)
 @scrubbed
-def send_letter_confirmation(letter_id: int) -> bool:
-    return services.letter_confirmation_send(letter_id=letter_id)
+def send_letter_confirmation(context: TaskContext, letter_id: int) -> bool:
+    return services.letter_confirmation_send(letter_id=letter_id, claim=task_claim(context))
 
 
-@task()
+@task(takes_context=True)
 @scrubbed
-def send_letter_already_sent(letter_id: int) -> bool:
-    return services.letter_already_sent_notify(letter_id=letter_id)
+def send_letter_already_sent(context: TaskContext, letter_id: int) -> bool:
+    return services.letter_already_sent_notify(letter_id=letter_id, claim=task_claim(context))
 
 
 @task()

@@ -1,5 +1,6 @@
 """Supporter records: find or create by e-mail, consent, history, export, erasure."""
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -7,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from harbour.core.audit import audit_record
+from harbour.core.confirmed_action import expired_pending_actions
 from harbour.core.rows import row_insert
 
 from .models import Consent, ConsentTopic, Person
@@ -184,3 +186,13 @@ def actions_delete_with_unused_supporters(actions: QuerySet[Any]) -> int:
         ).delete()
         persons_delete_unused(person_ids=person_ids)
     return per_model.get(actions.model._meta.label, 0)
+
+
+def expired_actions_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete every action's rows never confirmed within their link's life (a name, an
+    address, maybe a text nobody agreed to send) with the supporter records that existed
+    only for them; answers how many of each action (core.confirmed_action's registry)."""
+    return {
+        name: actions_delete_with_unused_supporters(rows)
+        for name, rows in expired_pending_actions(now).items()
+    }

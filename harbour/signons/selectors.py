@@ -202,3 +202,8 @@ def confirmed_signatories(*, page: Page) -> QuerySet[Signature]:
         .select_related("person")
         .order_by("kind", "name")
     )
+
+
+def signatures_pending() -> QuerySet[Signature]:
+    """Rows still waiting for their e-mail confirmation (purged once the link expires)."""
+    return Signature.objects.filter(state=SignatureState.PENDING)

@@ -1,6 +1,5 @@
 """Sign-on rules, shared by the public views, the admin, the tasks and the commands."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +10,11 @@ from wagtail.models import Page
 
 from harbour.core.audit import audit_record
 from harbour.core.confirmed_action import InvalidLink
-from harbour.core.mailsend import owner_mail_send
+from harbour.core.mailsend import action_mail_send
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
 from harbour.people.services import (
-    actions_delete_with_unused_supporters,
     consent_record,
     normalise_email,
     person_get_or_create,
@@ -208,45 +206,43 @@ def confirmation_url(signature: Signature) -> str:
     return f"{settings.SITE_URL}{page.url}confirm/{confirmation_token(signature)}/"
 
 
-def _send_to_signer(signature: Signature, template: str, **extra: object) -> bool:
+def _send_to_signer(signature: Signature, template: str, claim: str, **extra: object) -> bool:
     """An e-mail to the signature's address, in the signer's language, from
-    `signons/email/<template>` (subject, text and HTML); False if the address is gone."""
-    if signature.person is None or not signature.person.email:
-        return False
+    `signons/email/<template>` (subject, text and HTML); False if the address is gone or
+    this claim was sent already."""
     page = signature.page.specific
-    owner_mail_send(
-        to=signature.person.email,
-        language=signature.person.language,
+    return action_mail_send(
+        signature.person,
         template=f"signons/email/{template}",
         context={
             "signature": signature,
             "page": page,
             "page_url": f"{settings.SITE_URL}{page.url}",
-            "days": settings.HARBOUR_CONFIRM_DAYS,
             **extra,
         },
+        claim=claim,
     )
-    return True
 
 
-def signature_confirmation_send(*, signature_id: int) -> bool:
-    """Send (or resend) the confirmation e-mail; False if there is nothing to confirm."""
+def signature_confirmation_send(*, signature_id: int, claim: str) -> bool:
+    """Send (or resend) the confirmation e-mail, once per `claim`; False if there is
+    nothing to confirm."""
     signature = Signature.objects.select_related("person", "page").filter(pk=signature_id).first()
     if signature is None or signature.state != SignatureState.PENDING:
         return False
-    if not _send_to_signer(signature, "confirm", url=confirmation_url(signature)):
+    if not _send_to_signer(signature, "confirm", claim, url=confirmation_url(signature)):
         return False
     Signature.objects.filter(pk=signature.pk).update(confirmation_sent_at=timezone.now())
     return True
 
 
-def signature_already_signed_notify(*, signature_id: int) -> bool:
+def signature_already_signed_notify(*, signature_id: int, claim: str) -> bool:
     """Tell the owner of an address that signed again where their signature stands (the
     form said only "check your e-mail", to them as to anyone)."""
     signature = Signature.objects.select_related("person", "page").filter(pk=signature_id).first()
     if signature is None or signature.state == SignatureState.PENDING:
         return False
-    return _send_to_signer(signature, "already_signed")
+    return _send_to_signer(signature, "already_signed", claim)
 
 
 def _is_official_address(email: str) -> bool:
@@ -378,16 +374,6 @@ def signature_moderate(
             audit_record(actor=actor, action=f"signature.{action}", target=signature)
             changed += 1
     return ModerationResult(changed=changed, refused=refused)
-
-
-def signatures_purge_expired(*, now: datetime.datetime | None = None) -> int:
-    """Delete unconfirmed signatures past their confirmation window, and supporter records
-    that existed only for them."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.HARBOUR_CONFIRM_DAYS)
-    return actions_delete_with_unused_supporters(
-        Signature.objects.filter(state=SignatureState.PENDING, created_at__lt=cutoff)
-    )
 
 
 def page_for_signature(signature: Signature) -> Page:

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from harbour.core.logscrub import ScrubPersonalData, scrub
-from tests.letters.test_sending import _use_sink, sink  # noqa: F401 (fixture)
 from tests.signons.factories import INDIVIDUAL, make_petition
+from tests.smtp_sink import use_sink as _use_sink
 
 VICTIM = "refused.person@example.org"
 

@@ -4,9 +4,6 @@ over one SMTP connection, into a real SMTP server on loopback (aiosmtpd)."""
 import io
 import re
 import socket
-import threading
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,70 +18,12 @@ from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, digests_send, l
 from harbour.letters.services import confirmation_token
 from harbour.people.services import person_erase
 from harbour.representatives.models import Representative, TargetGroup
+from tests.smtp_sink import Sink
+from tests.smtp_sink import use_sink as _use_sink
 
 from .test_flow import LETTER, _confirm, campaign  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-class Sink:
-    """Records each message with the SMTP session (connection) that carried it."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.received: list[tuple[int, list[str], object]] = []
-        self.refuse: set[str] = set()
-        self.refuse_for_good: set[str] = set()
-        self.connections = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
-        if address in self.refuse:
-            return "450 Mailbox busy, try later"
-        if address in self.refuse_for_good:
-            return "550 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        with self.lock:
-            if not hasattr(session, "number"):  # the first message on this connection
-                self.connections += 1
-                session.number = self.connections
-            self.received.append(
-                (
-                    session.number,
-                    list(envelope.rcpt_tos),
-                    message_from_bytes(envelope.content, policy=default),
-                )
-            )
-        return "250 Message accepted"
-
-    def sessions(self) -> set[int]:
-        return {session for session, _, _ in self.received}
-
-    def to(self, address: str) -> list[object]:
-        return [m for _, rcpt, m in self.received if rcpt == [address]]
-
-
-@pytest.fixture
-def sink(settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Sink()
-    controller = Controller(
-        handler, hostname="127.0.0.1", port=port, server_hostname="sink.invalid"
-    )
-    controller.start()
-    yield handler, port
-    controller.stop()
-
-
-def _use_sink(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
 
 def _write_and_confirm(client, campaign, settings, *, port=None, backend=None, data=LETTER):  # noqa: F811
@@ -235,11 +174,11 @@ def test_letters_never_confirmed_are_deleted_with_their_supporter_after_the_link
     client.post(f"{campaign.url}confirm/{confirmation_token(Letter.objects.latest('pk'))}/")
     out = io.StringIO()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
-        call_command("letters_daily", stdout=out)
-    assert "deleted 0 unconfirmed letter(s)" in out.getvalue()
+        call_command("actions_purge_expired", stdout=out)
+    assert "Deleted unconfirmed: 0 letters, 0 signatures." in out.getvalue()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
-        call_command("letters_daily", stdout=out)
-    assert "deleted 1 unconfirmed letter(s)" in out.getvalue()
+        call_command("actions_purge_expired", stdout=out)
+    assert "Deleted unconfirmed: 1 letters, 0 signatures." in out.getvalue()
     assert list(Letter.objects.values_list("state", flat=True)) == ["confirmed"]
     assert list(Person.objects.values_list("email", flat=True)) == ["sent@example.org"]
 
@@ -353,16 +292,16 @@ def test_each_unconfirmed_letter_has_its_own_week(client, campaign):  # noqa: F8
     import time_machine
     from django.utils import timezone
 
-    from harbour.letters.services import letters_purge_expired
+    from harbour.people.services import expired_actions_purge
 
     start = timezone.now()
     client.post(campaign.url + "send/", LETTER)
     with time_machine.travel(start + datetime.timedelta(days=6)):
         client.post(campaign.url + "send/", LETTER)  # a second letter, with its own link
     with time_machine.travel(start + datetime.timedelta(days=9)):
-        assert letters_purge_expired() == 1
+        assert expired_actions_purge()["letters"] == 1
     with time_machine.travel(start + datetime.timedelta(days=14)):
-        assert letters_purge_expired() == 1
+        assert expired_actions_purge()["letters"] == 1
 
 
 def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(

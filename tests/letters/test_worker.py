@@ -51,3 +51,17 @@ def test_a_letter_task_run_again_sends_neither_the_letters_nor_the_copy_twice(
     assert letter_send(letter_id=letter.pk) == {"copy": 0}  # the worker died; it runs again
     assert len(mailoutbox) == before
     assert Letter.objects.get().copy_sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_task_run_again_sends_the_link_once(client, campaign, mailoutbox):  # noqa: F811
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.filter(task_path="harbour.letters.tasks.send_letter_confirmation")
+    with override_settings(TASKS=DB_TASKS):
+        client.post(campaign.url + "send/", LETTER)
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        task.update(status="READY")  # its worker vanished; the task is made ready again
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert task.get().status == "SUCCESSFUL"
+    assert [m.to for m in mailoutbox] == [["mimi@example.org"]]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from harbour.core.models import AuditEntry
 from harbour.core.roles import ADMINISTRATORS, EDITORS, MODERATORS
 from harbour.people.models import Person
+from harbour.people.services import expired_actions_purge
 from harbour.signons.counts import count_total, signature_counts_reconcile
 from harbour.signons.models import Signature, SignatureCountShard, SignatureState
 from harbour.signons.services import (
@@ -21,7 +22,6 @@ from harbour.signons.services import (
     confirmation_token,
     signature_confirm,
     signature_moderate,
-    signatures_purge_expired,
 )
 from tests.admin_helpers import assert_denied
 from tests.content.factories import UserFactory
@@ -211,7 +211,7 @@ def test_confirmation_links_expire_and_unconfirmed_signatures_are_purged(client,
         response = client.get(f"{petition.url}confirm/{token}/")
         assert response.status_code == 400
         assert "The link has expired." in response.content.decode()
-        assert signatures_purge_expired() == 1
+        assert expired_actions_purge()["signatures"] == 1
     assert Signature.objects.count() == 0
     assert Person.objects.count() == 0
 
@@ -222,9 +222,9 @@ def test_purge_keeps_confirmed_and_recent_signatures(client, home):
     signature_confirm(token=confirmation_token(Signature.objects.get()))
     client.post(petition.url + "sign/", {**INDIVIDUAL, "individual-email": "new@example.org"})
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
-        assert signatures_purge_expired() == 0
+        assert expired_actions_purge()["signatures"] == 0
     with time_machine.travel(timezone.now() + datetime.timedelta(days=30)):
-        assert signatures_purge_expired() == 1
+        assert expired_actions_purge()["signatures"] == 1
     assert Signature.objects.get().state == SignatureState.CONFIRMED
 
 
