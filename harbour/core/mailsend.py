@@ -3,6 +3,7 @@ over the worker's kept connection (core.mailconnection), and a failure classifie
 caller knows whether it may try again. Every action's e-mails go through here (sign-on and
 letter confirmations, "already signed", letters to representatives and their copies)."""
 
+import datetime
 import smtplib
 from typing import Any, Protocol
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .failures import TaskFailure
 from .mailconnection import connection_discard, worker_connection
@@ -139,3 +140,16 @@ def task_claim(context: Any) -> str:
     """The claim key of the task run `context` (django-tasks' TaskContext) belongs to: the
     same when the task runs again, different for each time it was enqueued."""
     return f"task:{context.task_result.id}"
+
+
+CLAIM_KEEP_DAYS = 30  # far longer than any task waits for its retry
+
+
+def mail_claims_forget(*, now: datetime.datetime | None = None) -> int:
+    """Delete claims older than CLAIM_KEEP_DAYS (they hold a task id and an outcome, no
+    personal data); answers how many."""
+    from .models import MailClaim
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=CLAIM_KEEP_DAYS)
+    deleted, _ = MailClaim.objects.filter(claimed_at__lt=cutoff).delete()
+    return deleted

@@ -2,6 +2,8 @@
 killed, or it is retried) sends nothing twice, a failure that sent nothing lets the next
 attempt send it, and one that may have sent it does not."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -83,3 +85,21 @@ def test_a_confirmation_cut_off_mid_message_is_not_sent_again(home, sink, settin
         _run_again()
     assert handler.received == []
     assert MailClaim.objects.get().state == MailClaim.UNCERTAIN
+
+
+def test_claims_of_finished_tasks_are_forgotten_after_a_month(home, sink, settings):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    handler, port = sink
+    use_sink(settings, port)
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        _sign(make_petition(home))
+        _work()
+    call_command("actions_purge_expired", stdout=io.StringIO())
+    assert MailClaim.objects.get().state == MailClaim.SENT
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        call_command("actions_purge_expired", stdout=io.StringIO())
+    assert not MailClaim.objects.exists()
