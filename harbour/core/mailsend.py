@@ -120,20 +120,30 @@ class Owner(Protocol):
 
 
 def action_mail_send(
-    owner: Owner | None, *, template: str, context: dict[str, Any], claim: str
+    owner: Owner | None, *, page: Any, template: str, context: dict[str, Any], claim: str
 ) -> bool:
-    """An e-mail about a public action (a signature, a letter, ...) to the address that
-    made it, with the link's lifetime in `days`; False if the address has been erased or
-    the claim was already taken."""
+    """An e-mail about a public action (a signature, a letter, ...) on `page` to the
+    address that made it; the templates also get `page`, `page_url` and the link's
+    lifetime in `days`. False if the address has been erased or the claim was taken."""
     if owner is None or not owner.email:
         return False
     return owner_mail_send(
         to=owner.email,
         language=owner.language,
         template=template,
-        context={"days": settings.HARBOUR_CONFIRM_DAYS, **context},
+        context={
+            "page": page,
+            "page_url": f"{settings.SITE_URL}{page.url}",
+            "days": settings.HARBOUR_CONFIRM_DAYS,
+            **context,
+        },
         claim=claim,
     )
+
+
+def confirmation_url(page: Any, token: str) -> str:
+    """The absolute address of an action's confirmation link on `page`."""
+    return f"{settings.SITE_URL}{page.url}confirm/{token}/"
 
 
 def task_claim(context: Any) -> str:

@@ -3,14 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harbour.core.confirmed_action import InvalidLink
-from harbour.core.mailsend import action_mail_send
+from harbour.core.mailsend import action_mail_send, confirmation_url
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.core.validation import Checks
@@ -215,19 +214,12 @@ def confirmation_token(letter: Letter) -> str:
 
 def _send_to_owner(letter: Letter, template: str, claim: str, **extra: object) -> bool:
     """An e-mail to the letter's address, in the supporter's language, from
-    `letters/email/<template>` (subject, text and HTML); False if the address is gone or
-    this claim was sent already."""
-    campaign = letter.campaign.specific
+    `letters/email/<template>`; False if the address is gone or the claim was taken."""
+    page = letter.campaign.specific
+    context = {"letter": letter, "campaign": page, **extra}
+    template = f"letters/email/{template}"
     return action_mail_send(
-        letter.person,
-        template=f"letters/email/{template}",
-        context={
-            "letter": letter,
-            "campaign": campaign,
-            "campaign_url": f"{settings.SITE_URL}{campaign.url}",
-            **extra,
-        },
-        claim=claim,
+        letter.person, page=page, template=template, context=context, claim=claim
     )
 
 
@@ -237,8 +229,7 @@ def letter_confirmation_send(*, letter_id: int, claim: str) -> bool:
     letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
     if letter is None or letter.state != LetterState.PENDING:
         return False
-    campaign = letter.campaign.specific
-    url = f"{settings.SITE_URL}{campaign.url}confirm/{confirmation_token(letter)}/"
+    url = confirmation_url(letter.campaign.specific, confirmation_token(letter))
     return _send_to_owner(letter, "confirm", claim, url=url)
 
 

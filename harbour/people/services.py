@@ -1,7 +1,7 @@
 """Supporter records: find or create by e-mail, consent, history, export, erasure."""
 
 import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,50 +21,27 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def person_insert_new(
-    *,
-    email: str,
-    given_name: str = "",
-    family_name: str = "",
-    postal_code: str = "",
-    city: str = "",
-    province: str = "",
-    language: str = "",
-) -> Person | None:
+class SupporterDetails(TypedDict, total=False):
+    """What a public form may tell about a supporter besides the address."""
+
+    given_name: str
+    family_name: str
+    postal_code: str
+    city: str
+    province: str
+    language: str
+
+
+def person_insert_new(*, email: str, **details: Unpack[SupporterDetails]) -> Person | None:
     """A new supporter with this e-mail, or None when the address is already on file. One
     statement and no savepoint: the common case, and the whole of a petition spike."""
-    person = Person(
-        email=normalise_email(email),
-        given_name=given_name,
-        family_name=family_name,
-        postal_code=postal_code,
-        city=city,
-        province=province,
-        language=language,
-    )
+    person = Person(email=normalise_email(email), **details)
     return person if row_insert(person, unless_conflict_on="email") else None
 
 
-def person_get_or_create(
-    *,
-    email: str,
-    given_name: str = "",
-    family_name: str = "",
-    postal_code: str = "",
-    city: str = "",
-    province: str = "",
-    language: str = "",
-) -> tuple[Person, bool]:
+def person_get_or_create(*, email: str, **details: Unpack[SupporterDetails]) -> tuple[Person, bool]:
     """The supporter with this e-mail, and whether it is new; new details fill blanks of an
     existing record but never overwrite. An existing one is read and locked."""
-    details = {
-        "given_name": given_name,
-        "family_name": family_name,
-        "postal_code": postal_code,
-        "city": city,
-        "province": province,
-        "language": language,
-    }
     created = person_insert_new(email=email, **details)
     if created is not None:
         return created, True
@@ -74,7 +51,8 @@ def person_get_or_create(
         if found is None:  # erased or purged since the INSERT found it: make it anew
             return person_get_or_create(email=email, **details)
         current = {field: getattr(found, field) for field in details}
-        for field, value in person_fill_blanks(found.pk, current, details).items():
+        filled = person_fill_blanks(found.pk, current, cast(dict[str, str], details))
+        for field, value in filled.items():
             setattr(found, field, value)
     return found, False
 

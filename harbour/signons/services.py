@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
@@ -11,6 +10,7 @@ from wagtail.models import Page
 from harbour.core.audit import audit_record
 from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import action_mail_send
+from harbour.core.mailsend import confirmation_url as action_confirmation_url
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
@@ -202,25 +202,16 @@ def confirmation_token(signature: Signature) -> str:
 
 
 def confirmation_url(signature: Signature) -> str:
-    page = signature.page.specific
-    return f"{settings.SITE_URL}{page.url}confirm/{confirmation_token(signature)}/"
+    return action_confirmation_url(signature.page.specific, confirmation_token(signature))
 
 
 def _send_to_signer(signature: Signature, template: str, claim: str, **extra: object) -> bool:
     """An e-mail to the signature's address, in the signer's language, from
-    `signons/email/<template>` (subject, text and HTML); False if the address is gone or
-    this claim was sent already."""
-    page = signature.page.specific
+    `signons/email/<template>`; False if the address is gone or the claim was taken."""
+    page, context = signature.page.specific, {"signature": signature, **extra}
+    template = f"signons/email/{template}"
     return action_mail_send(
-        signature.person,
-        template=f"signons/email/{template}",
-        context={
-            "signature": signature,
-            "page": page,
-            "page_url": f"{settings.SITE_URL}{page.url}",
-            **extra,
-        },
-        claim=claim,
+        signature.person, page=page, template=template, context=context, claim=claim
     )
 
 
