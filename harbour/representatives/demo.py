@@ -1,4 +1,5 @@
-"""`make run` loads the shared data when it is there, else the project's small fixture."""
+"""`make run` loads the project's own copy of Canada's districts, MPs, ministers and FSA
+table (representatives/data), or HARBOUR_REPRESENTATIVES_DIR when set."""
 
 from typing import TextIO
 

@@ -16,20 +16,16 @@ from harbour.core.models import AuditEntry
 from harbour.core.roles import ADMINISTRATORS
 
 from . import loaders
+from .export import DATA_DIR
 from .loaders import LoadReport, Progress
 from .models import PostalArea, Representative
 
 
 def data_dir() -> Path:
-    """The configured data directory, else ../shared/data/canada when present, else the
-    project's own small fixture."""
+    """HARBOUR_REPRESENTATIVES_DIR when set, else the project's own copy of the data
+    (representatives/data, written by `representatives_export`)."""
     configured = settings.HARBOUR_REPRESENTATIVES_DIR
-    if configured:
-        return Path(configured)
-    shared = Path(settings.BASE_DIR).parent / "shared" / "data" / "canada"
-    if (shared / "federal_electoral_districts_2023.csv").exists():
-        return shared
-    return Path(__file__).parent / "fixtures" / "canada"
+    return Path(configured) if configured else DATA_DIR
 
 
 def in_legislature_domain(email: str) -> bool:

@@ -280,8 +280,8 @@ HARBOUR_CONFIRM_DAYS = (
     if "HARBOUR_CONFIRM_DAYS" in os.environ or not env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
     else env("HARBOUR_SIGNATURE_CONFIRM_DAYS")
 )
-# Where `load_representatives` reads districts, MPs and the FSA table (empty: the shared
-# data directory beside the project when present, else the project's own fixture).
+# Where `load_representatives` reads districts, MPs and the FSA table (empty: the project's
+# own copy in harbour/representatives/data, written by `representatives_export`).
 HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
 # Optional online postal-code lookup (Open North's Represent API, e.g.
 # https://represent.opennorth.ca); empty uses the offline FSA table only.

@@ -15,8 +15,8 @@ from harbour.representatives.services import data_dir, representatives_load
 class Command(BaseCommand):
     help = (
         "Load federal districts, MPs, ministers and the FSA table (idempotent). Without "
-        "options, reads HARBOUR_REPRESENTATIVES_DIR (or ../shared/data/canada, or the "
-        "project's fixture). --mps takes the House of Commons members CSV export; "
+        "options, reads HARBOUR_REPRESENTATIVES_DIR, or the project's own copy in "
+        "harbour/representatives/data. --mps takes the House of Commons members CSV export; "
         "--districts takes Elections Canada's district list."
     )
 
