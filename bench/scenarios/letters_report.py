@@ -217,7 +217,7 @@ def _checks_note(
     others = (
         f", and {besides:,} deliveries to the campaign's other targets"
         if besides
-        else "; the campaign's SDIR target group has no members in this data, so no one else"
+        else "; the campaign targets no one else"
     )
     head = (
         f"Exactly once, checked after the runs against the sink's records ({letters:,} letters, "

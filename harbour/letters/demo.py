@@ -79,30 +79,25 @@ def load(*, stdout: TextIO) -> None:
     if home is None:
         return
     ministers, _ = TargetGroup.objects.get_or_create(
-        name="All ministers", defaults={"kind": "ministers"}
-    )
-    sdir, _ = TargetGroup.objects.get_or_create(
-        name="Subcommittee on International Human Rights (SDIR)",
-        defaults={"kind": "committee", "parameter": "SDIR"},
+        name="Ministers of Foreign Affairs, Public Safety, Justice and Immigration",
+        defaults={"kind": "portfolios", "parameter": "MFA, MPS, MJ, MIRC"},
     )
     page = _campaign(
         home,
         title="Urge the SDIR subcommittee to reconvene",
         slug="sdir-reconvene",
         call_to_action="<p>The Subcommittee on International Human Rights has not met. Ask "
-        "your MP, and the subcommittee's members, to reconvene it and study the human "
-        "rights situation in Hong Kong and East Turkestan.</p>",
+        "your MP to press for it to reconvene and study the human rights situation in Hong "
+        "Kong and East Turkestan.</p>",
         talking_points="<ul><li>Parliament's human rights subcommittee is the place for "
         "this study.</li><li>Hongkongers in Canada want their MPs to act.</li></ul>",
         subject_template="Please reconvene the Subcommittee on International Human Rights",
-        body_template="Dear {representative},\n\nAs a constituent in {district}, I urge you "
+        body_template="{greeting}\n\nAs a constituent in {district}, I urge you "
         "to press for the Subcommittee on International Human Rights to reconvene and "
         "study the human rights atrocities in Hong Kong and East Turkestan.\n\n"
         "Sincerely,\n{supporter_name}\n{supporter_city}",
     )
     if page is not None:
-        page.save_revision().publish()
-        page.target_groups.add(sdir)
         page.save_revision().publish()
         _letters(page, 240, seed=7)
     page = _campaign(
@@ -111,9 +106,10 @@ def load(*, stdout: TextIO) -> None:
         slug="extradition-treaty",
         call_to_action="<p>Canada still has an extradition treaty with Hong Kong, and the "
         "National Security Law claims jurisdiction over people everywhere. Ask the "
-        "ministers and your MP to end the treaty.</p>",
+        "ministers of Foreign Affairs, Public Safety, Justice and Immigration, and your "
+        "MP, to end the treaty.</p>",
         subject_template="End Canada's extradition treaty with Hong Kong",
-        body_template="Dear {representative},\n\nThe National Security Law breaches the "
+        body_template="{addressee}\n\n{greeting}\n\nThe National Security Law breaches the "
         "Sino-British Joint Declaration and claims jurisdiction over people in Canada. "
         "I ask you to end Canada's extradition treaty with Hong Kong.\n\n"
         "Sincerely,\n{supporter_name}",

@@ -12,8 +12,11 @@ from wagtail.models import Page
 
 RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 PLACEHOLDER_HELP = _(
-    "Placeholders: {representative} (name with honorific), {representative_title} "
-    "(e.g. Member of Parliament for Ajax), {district}, {supporter_name}, {supporter_city}."
+    "Placeholders: {greeting} (Dear Minister Anand, / Dear Jennifer McKelvie, MP,), "
+    "{addressee} (The Honourable Anita Anand, Minister of Foreign Affairs), "
+    "{representative} (name with honorific), {representative_title} (e.g. Member of "
+    "Parliament for Ajax), {district}, {supporter_name}, {supporter_city}. A minister who "
+    "is also the supporter's own MP is written to as their MP."
 )
 
 
@@ -149,6 +152,9 @@ class Letter(models.Model):
     # True: subject and body are the campaign's template (supporters could not edit it),
     # filled in for each recipient; False: the supporter's words, sent as typed.
     templated = models.BooleanField(default=False)
+    # Where supporters edit: the campaign template's opening lines that greet each recipient
+    # ("{addressee}", "{greeting}"), filled in per recipient above the supporter's words.
+    head = models.TextField(blank=True, default="")
     ip_hash = models.CharField(max_length=64, blank=True)
     # The newsletter choice on the form; recorded as consent only once the address owner
     # confirms (an unconfirmed address cannot agree to anything).

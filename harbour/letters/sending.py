@@ -16,7 +16,7 @@ from harbour.core.mailsend import PERMANENT, TEMPORARY, UNCERTAIN, mail_send
 from harbour.representatives.services import letters_may_go_to
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
-from .rendering import TITLE_PLACEHOLDER, letter_text
+from .rendering import letter_text, needs_roles
 from .selectors import public_letter_count_forget
 from .services import delivery_queue_or_defer
 from .states import delivery_move
@@ -115,7 +115,7 @@ def _with_message_data(queryset: QuerySet[Delivery]) -> list[Delivery]:
             "representative__district",
         ).order_by("pk")
     )
-    if any(TITLE_PLACEHOLDER in d.letter.subject + d.letter.body for d in deliveries):
+    if any(needs_roles(d.letter.subject + d.letter.body) for d in deliveries):
         prefetch_related_objects([d.representative for d in deliveries], "roles")
     return deliveries
 

@@ -29,6 +29,7 @@ from harbour.representatives.selectors import (
 )
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
+from .rendering import template_head
 from .selectors import supporter_on_file
 from .states import delivery_move, letter_move
 
@@ -109,6 +110,7 @@ def letter_create(
     if campaign.delivery != "send":
         raise LetterError("This campaign's letters are sent from your own e-mail program.")
     templated = not campaign.allow_editing
+    head = "" if templated else template_head(campaign.body_template)[0]
     if templated:
         subject, body = campaign.subject_template, campaign.body_template
     check = Checks(
@@ -171,6 +173,7 @@ def letter_create(
             subject=subject,
             body=body,
             templated=templated,
+            head=head,
             ip_hash=ip_hash,
             newsletter=newsletter,
         )
@@ -205,6 +208,8 @@ def _digest(letter: Letter) -> bytes:
         letter.body,
         letter.templated,
         letter.newsletter,
+        # Only when there is one, so links sent before letters had a head still work.
+        *([letter.head] if letter.head else []),
     )
 
 

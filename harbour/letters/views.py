@@ -25,7 +25,7 @@ from harbour.representatives.services import letters_may_go_to
 from . import selectors, services
 from .forms import LetterForm, PostalCodeForm
 from .models import Letter, LetterCampaignPage, LetterState, MailtoClick
-from .rendering import letter_render, letter_text
+from .rendering import greeting, letter_render, letter_text, template_head
 
 
 def _base(page: LetterCampaignPage) -> dict[str, Any]:
@@ -74,12 +74,15 @@ def _write_page(
 ) -> HttpResponse:
     targets = services.campaign_targets(campaign=page, district=district)
     first = targets[0] if targets else None
+    # Where supporters edit, the greeting stays out of their text: each recipient's letter
+    # opens with its own (the list of recipients shows each one).
+    text = template_head(page.body_template)[1] if page.allow_editing else page.body_template
     initial = {
         "postal_code": postal_code,
         "district": district.code if district else "",
         "subject": page.subject_template,
         "body": letter_render(
-            page.body_template, rep=first, district=district, supporter_name="", supporter_city=""
+            text, rep=first, district=district, supporter_name="", supporter_city=""
         ),
     }
     context = {
@@ -89,6 +92,8 @@ def _write_page(
         "approximate": approximate,
         "matches": matches or [],
         "targets": targets,
+        "recipients": [(rep, greeting(rep, district)) for rep in targets],
+        "show_greetings": "{greeting}" in page.body_template,
         "letter_form": letter_form or LetterForm(initial=initial, max_length=page.max_length),
         "mailto": _mailto(page, targets, district) if page.delivery == "mailto" else "",
     }

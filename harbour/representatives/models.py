@@ -131,6 +131,7 @@ class Role(models.Model):
 
 class TargetGroupKind(models.TextChoices):
     ALL_MINISTERS = "ministers", _("All ministers")
+    PORTFOLIOS = "portfolios", _("The ministers of some portfolios")
     COMMITTEE = "committee", _("Members of a committee")
     PARTY_MPS = "party", _("MPs of a party")
     CHOSEN = "chosen", _("Representatives chosen by hand")
@@ -146,7 +147,10 @@ class TargetGroup(models.Model):
         _("committee code or party"),
         max_length=100,
         blank=True,
-        help_text=_("SDIR for a committee; Liberal, Conservative... for a party."),
+        help_text=_(
+            "SDIR for a committee; Liberal, Conservative... for a party; portfolio codes "
+            "separated by commas (MFA, MPS, MJ, MIRC...) for ministers by portfolio."
+        ),
     )
     chosen = models.ManyToManyField(Representative, blank=True, related_name="+")
 
@@ -161,6 +165,9 @@ class TargetGroup(models.Model):
         active = Representative.objects.sitting()
         if self.kind == TargetGroupKind.ALL_MINISTERS:
             return active.filter(roles__kind=RoleKind.CABINET).distinct()
+        if self.kind == TargetGroupKind.PORTFOLIOS:
+            codes = [code.strip().upper() for code in self.parameter.split(",") if code.strip()]
+            return active.filter(roles__kind=RoleKind.CABINET, roles__code__in=codes).distinct()
         if self.kind == TargetGroupKind.COMMITTEE:
             return active.filter(
                 roles__kind=RoleKind.COMMITTEE, roles__code__iexact=self.parameter
