@@ -58,6 +58,7 @@ def write(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
         district,
         approximate,
         matches=district_search(form.cleaned_data["district_query"]),
+        query=form.cleaned_data["district_query"],
     )
 
 
@@ -70,6 +71,7 @@ def _write_page(
     *,
     letter_form: LetterForm | None = None,
     matches: list[ElectoralDistrict] | None = None,
+    query: str = "",
     status: int = 200,
 ) -> HttpResponse:
     targets = services.campaign_targets(campaign=page, district=district)
@@ -91,6 +93,7 @@ def _write_page(
         "district": district,
         "approximate": approximate,
         "matches": matches or [],
+        "query": query,
         "targets": targets,
         "recipients": [(rep, greeting(rep, district)) for rep in targets],
         "show_greetings": "{greeting}" in page.body_template,

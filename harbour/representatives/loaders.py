@@ -48,6 +48,7 @@ def rows(path: Path) -> Iterator[dict[str, str]]:
 def name_key(text: str) -> str:
     """Compare names and district names across sources: accents, dashes, apostrophes,
     case and spacing ignored."""
+    text = re.sub(r"[\W_]+", " ", text)  # dashes (— too) and apostrophes part words
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 

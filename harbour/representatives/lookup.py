@@ -16,7 +16,8 @@ from django.conf import settings
 
 from harbour.core.postal import postal_code_normalise
 
-from .models import ElectoralDistrict
+from .loaders import name_key
+from .models import ElectoralDistrict, PostalArea
 from .services import district_code_for_postal_code
 
 logger = logging.getLogger(__name__)
@@ -97,15 +98,38 @@ def district_lookup(postal_code: str) -> Lookup:
     return backend().lookup(postal_code_normalise(postal_code))
 
 
-def district_search(query: str, *, limit: int = 20) -> list[ElectoralDistrict]:
-    """ "Not your riding?": districts whose English or French name contains the words
-    (district names carry their cities)."""
-    districts = ElectoralDistrict.objects.all()
-    words = query.split()[:5]
+# Cities whose ridings mostly do not carry the city's name, by the forward sortation
+# areas Canada Post gives them (every M FSA is in Toronto; H1-H4, H8 and H9 are on the
+# island of Montréal; H7 is Laval).
+CITY_FSA_PREFIXES = {
+    "toronto": ("M",),
+    "montreal": ("H1", "H2", "H3", "H4", "H8", "H9"),
+    "laval": ("H7",),
+}
+
+
+def _city_districts(words: list[str]) -> set[int]:
+    prefixes = CITY_FSA_PREFIXES.get(" ".join(words), ())
+    if not prefixes:
+        return set()
+    areas = PostalArea.objects.values_list("fsa", "district_id")
+    return {district_id for fsa, district_id in areas if fsa.startswith(prefixes)}
+
+
+def district_search(query: str, *, limit: int = 30) -> list[ElectoralDistrict]:
+    """ "Not your riding?": districts whose English or French name holds every word typed,
+    ignoring case, accents, dashes and apostrophes ("Ottawa" finds the four Ottawa
+    ridings, "trois rivieres" finds Trois-Rivières), and for Toronto, Montréal and Laval
+    every riding of the city (CITY_FSA_PREFIXES). The 343 names are compared in memory."""
+    words = name_key(query).split()[:5]
     if not words:
         return []
-    for word in words:
-        districts = districts.filter(name_en__icontains=word) | districts.filter(
-            name_fr__icontains=word
-        )
-    return list(districts.order_by("name_en")[:limit])
+    in_city = _city_districts(words)
+    found = []
+    for district in ElectoralDistrict.objects.order_by("name_en"):
+        names = f" {name_key(district.name_en)} {name_key(district.name_fr)} "
+        if district.pk in in_city or all(f" {word}" in names for word in words):
+            found.append(district)
+            if len(found) == limit:
+                break
+    return found

@@ -102,3 +102,38 @@ def test_a_wrong_row_stops_the_export_before_anything_is_written(tmp_path):
     with pytest.raises(CommandError, match=r"Nothing written: .*row \d+: 'ZZZ'"):
         call_command("representatives_export", "--source", str(source), "--to", str(target))
     assert not target.exists()
+
+
+def test_not_your_riding_finds_every_riding_of_a_city(shipped):
+    from harbour.representatives.lookup import district_search
+
+    assert [d.name_en for d in district_search("Ottawa")] == [
+        "Ottawa Centre",
+        "Ottawa South",
+        "Ottawa West—Nepean",
+        "Ottawa—Vanier—Gloucester",
+    ]
+    assert [d.name_en for d in district_search("trois rivieres")] == ["Trois-Rivières"]
+    montreal = [d.name_en for d in district_search("Montréal")]
+    assert "Laurier—Sainte-Marie" in montreal and "Outremont" in montreal
+    assert montreal == [d.name_en for d in district_search("montreal")]
+    assert "Spadina—Harbourfront" in [d.name_en for d in district_search("toronto")]
+
+
+def test_the_write_page_says_when_no_riding_matches(client, home, shipped):
+    campaign = LetterCampaignPage(
+        title="Write to your MP",
+        slug="write",
+        subject_template="A question",
+        body_template="{greeting}\n\nPlease act.",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    home.add_child(instance=campaign)
+    campaign.save_revision().publish()
+    data = {"postal_code": "K1A 0A6", "district_query": "Atlantis"}
+    page = client.post(campaign.url + "write/", data).content.decode()
+    assert "No riding matches “Atlantis”." in page
+    data["district_query"] = "ottawa"
+    page = client.post(campaign.url + "write/", data).content.decode()
+    assert "No riding matches" not in page
+    assert 'value="35080"' in page and "Ottawa South" in page
