@@ -20,16 +20,21 @@ $(VENV)/.installed: pyproject.toml
 # Migrate a SQLite database under var/, load the demo data, print the admin login, then
 # serve the site and run the task worker together; Ctrl-C stops both. The login is printed
 # again once the worker's first burst of log lines (Wagtail's indexing) has scrolled by.
+# `make run PORT=8011` (or HOST=...) moves everything: SITE_URL (links in e-mails, the
+# printed admin address) and the Wagtail Site's host and port (canonical links, og:url,
+# the sitemap) follow it, unless SITE_URL is set in the environment.
+SITE_URL ?= http://$(HOST):$(PORT)
+DEV := DJANGO_SETTINGS_MODULE=harbour.settings.dev SITE_URL=$(SITE_URL)
 run: install
 	mkdir -p var/mail var/media
-	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py load_demo
-	DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py create_admin
-	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker; e-mail goes to var/mail/. Ctrl-C stops both."
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py create_admin
+	@echo "Serving on $(SITE_URL)/ with a task worker; e-mail goes to var/mail/. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py db_worker --queue-name default & \
-	  (sleep 12 && DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py create_admin) & \
-	  DJANGO_SETTINGS_MODULE=harbour.settings.dev $(PY) manage.py runserver $(HOST):$(PORT); \
+	  $(DEV) $(PY) manage.py db_worker --queue-name default & \
+	  (sleep 12 && $(DEV) $(PY) manage.py create_admin) & \
+	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	  wait
 
 # Debian's chromium for the Playwright tests (Playwright's own browser download cannot work

@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 from harbour.core.roles import grant_member_authors_section
 
 from .demo_articles import bullet_list, heading, load_articles, paragraph
+from .services import site_address_sync
 from .models import Author, HomePage, NewsIndexPage, StandardPage
 
 SITE_NAME = "Alliance Canada Hong Kong"
@@ -217,3 +218,4 @@ def load(*, stdout: TextIO) -> None:
     author = _author()
     load_articles(news, author, publish=_publish)
     _campaigns(home, news)
+    site_address_sync()  # every run: `make run PORT=...` moves the site's address

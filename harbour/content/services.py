@@ -1,9 +1,13 @@
 """Business rules of the publishing app, shared by views, admin and commands."""
 
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+
+from wagtail.models import Site
 
 from harbour.core.privacy import keyed_hash
 
@@ -47,3 +51,15 @@ def article_like(*, page: ArticlePage, token: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def site_address_sync() -> None:
+    """Give the default Wagtail Site SITE_URL's host and port: canonical links, og:url,
+    the sitemap and the admin's "view live" links are built from the Site, e-mails and
+    the printed admin address from SITE_URL, and the two must agree (`make run PORT=...`)."""
+    parts = urlsplit(settings.SITE_URL)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for site in Site.objects.filter(is_default_site=True):
+        if (site.hostname, site.port) != (parts.hostname, port):
+            site.hostname, site.port = parts.hostname or "localhost", port
+            site.save()  # a save, not an update: Wagtail forgets its cached site paths
