@@ -16,8 +16,8 @@ from wagtail.models import Page, Site
 from harbour.core.roles import grant_member_authors_section
 
 from .demo_articles import bullet_list, heading, load_articles, paragraph
-from .services import site_address_sync
 from .models import Author, HomePage, NewsIndexPage, StandardPage
+from .services import site_address_sync
 
 SITE_NAME = "Alliance Canada Hong Kong"
 

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-
 from wagtail.models import Site
 
 from harbour.core.privacy import keyed_hash
