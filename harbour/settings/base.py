@@ -38,6 +38,8 @@ env = environ.Env(
     HARBOUR_CONFIRM_DAYS=(int, 7),
     HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 0),  # deprecated alias of HARBOUR_CONFIRM_DAYS
     HARBOUR_REPRESENTATIVES_DIR=(str, ""),
+    HARBOUR_MPS_CSV_URL=(str, "https://www.ourcommons.ca/Members/en/search/csv"),
+    HARBOUR_DISTRICTS_CSV_URL=(str, "https://www.elections.ca/res/cir/list/ED-Canada_2023.csv"),
     HARBOUR_REPRESENT_URL=(str, ""),
     HARBOUR_REPRESENT_TIMEOUT=(float, 2.0),
     HARBOUR_SIGN_RATE_IP=(str, "20/h"),
@@ -283,6 +285,10 @@ HARBOUR_CONFIRM_DAYS = (
 # Where `load_representatives` reads districts, MPs and the FSA table (empty: the project's
 # own copy in harbour/representatives/data, written by `representatives_export`).
 HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
+# `load_representatives --download` reads the official sources: the House of Commons
+# members export (CSV) and Elections Canada's list of federal electoral districts (CSV).
+HARBOUR_MPS_CSV_URL = env("HARBOUR_MPS_CSV_URL")
+HARBOUR_DISTRICTS_CSV_URL = env("HARBOUR_DISTRICTS_CSV_URL")
 # Optional online postal-code lookup (Open North's Represent API, e.g.
 # https://represent.opennorth.ca); empty uses the offline FSA table only.
 HARBOUR_REPRESENT_URL = env("HARBOUR_REPRESENT_URL")

@@ -2,11 +2,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
 from harbour.representatives import loaders
+from harbour.representatives.download import DownloadFailed, representatives_download
 from harbour.representatives.loaders import LoadReport
 from harbour.representatives.photos import photos_download
 from harbour.representatives.services import data_dir, representatives_load
@@ -16,12 +18,19 @@ class Command(BaseCommand):
     help = (
         "Load federal districts, MPs, ministers and the FSA table (idempotent). Without "
         "options, reads HARBOUR_REPRESENTATIVES_DIR, or the project's own copy in "
-        "harbour/representatives/data. --mps takes the House of Commons members CSV export; "
-        "--districts takes Elections Canada's district list."
+        "harbour/representatives/data; --download fetches the official lists. --mps "
+        "takes the House of Commons members CSV export; --districts takes Elections "
+        "Canada's district list."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dir", type=Path, help="Directory of the CSV files.")
+        parser.add_argument(
+            "--download",
+            action="store_true",
+            help="Fetch the House of Commons members export and Elections Canada's district "
+            "list (HARBOUR_MPS_CSV_URL, HARBOUR_DISTRICTS_CSV_URL) and load them.",
+        )
         parser.add_argument("--mps", type=Path, help="One MPs file (House of Commons export).")
         parser.add_argument("--districts", type=Path, help="One districts file.")
         parser.add_argument(
@@ -41,7 +50,13 @@ class Command(BaseCommand):
         for option in ("mps", "districts", "dir"):
             if options[option] and not Path(options[option]).exists():
                 raise CommandError(f"{options[option]} does not exist.")
-        if options["mps"] or options["districts"]:
+        if options["download"]:
+            try:
+                report = representatives_download(force=options["force"], progress=progress)
+            except DownloadFailed as failure:
+                raise CommandError(f"Nothing loaded: {failure}") from None
+            source = f"{settings.HARBOUR_DISTRICTS_CSV_URL} and {settings.HARBOUR_MPS_CSV_URL}"
+        elif options["mps"] or options["districts"]:
             report = LoadReport()
             with transaction.atomic():
                 if options["districts"]:
