@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from harbour.core.actions import open_actions
 from harbour.core.pagecache import CachedServeMixin
 
 from .blocks import ArticleStreamBlock
@@ -104,6 +105,9 @@ class HomePagePrinciple(Orderable):
     panels = [FieldPanel("title"), FieldPanel("text")]
 
 
+HOME_ACTIONS = 6  # the home page shows this many open actions; Take action lists them all
+
+
 class HomePage(CachedServeMixin, Page):
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
     mission = RichTextField(_("mission"), blank=True, features=["bold", "italic", "link", "ul"])
@@ -127,6 +131,7 @@ class HomePage(CachedServeMixin, Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = live_articles().select_related("image")[:5]
+        context["actions"] = open_actions()[:HOME_ACTIONS]
         return context
 
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
 
 
 class AuditEntry(models.Model):
@@ -48,3 +50,36 @@ class MailClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class ActionPage(Page):
+    """A public action's page (statement, petition, letter campaign, ...): the fields that
+    present it elsewhere on the site (Take action, the home page)."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for the action's card on Take action and the home page."),
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown first, with its image.")
+    )
+    feature_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    presentation_panels = [
+        MultiFieldPanel(
+            [FieldPanel("summary"), FieldPanel("featured"), FieldPanel("feature_image")],
+            heading=_("Take action card"),
+        )
+    ]
+
+    class Meta:
+        abstract = True

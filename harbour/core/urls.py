@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("account/two-factor/", two_factor.two_factor, name="two_factor"),
     path("healthz", views.healthz, name="healthz"),
+    path("take-action/", views.take_action, name="take_action"),
 ]

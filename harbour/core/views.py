@@ -5,6 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from .actions import open_actions
+
+
+def take_action(request: HttpRequest) -> HttpResponse:
+    """Every open statement, petition and letter campaign (core.actions)."""
+    return render(request, "core/take_action.html", {"actions": open_actions()})
+
 
 def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
     """The 429 every rate-limited public form answers with, saying when to try again."""

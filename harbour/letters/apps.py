@@ -9,6 +9,7 @@ class LettersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from harbour.core.actions import open_actions_register
         from harbour.core.confirmed_action import pending_actions_register
         from harbour.core.page_deletion import keep_pages_holding
         from harbour.core.roles import role_permissions_add
@@ -16,9 +17,10 @@ class LettersConfig(AppConfig):
 
         from .people_provider import provider
         from .roles import PERMISSIONS
-        from .selectors import letters_held_below, letters_pending
+        from .selectors import letters_held_below, letters_pending, open_campaign_cards
 
         registry.register(provider)
         role_permissions_add(PERMISSIONS)
         keep_pages_holding(_("letters"), letters_held_below)
         pending_actions_register("letters", letters_pending)
+        open_actions_register(open_campaign_cards)

@@ -86,6 +86,8 @@ def load(*, stdout: TextIO) -> None:
         home,
         title="Urge the SDIR subcommittee to reconvene",
         slug="sdir-reconvene",
+        summary="Ask your MP to press for Parliament's human rights subcommittee to meet "
+        "again and study Hong Kong and East Turkestan.",
         call_to_action="<p>The Subcommittee on International Human Rights has not met. Ask "
         "your MP to press for it to reconvene and study the human rights situation in Hong "
         "Kong and East Turkestan.</p>",
@@ -104,6 +106,8 @@ def load(*, stdout: TextIO) -> None:
         home,
         title="Tell ministers and MPs: end the extradition treaty with Hong Kong",
         slug="extradition-treaty",
+        summary="Four ministers and your MP, in one letter: end Canada's extradition treaty "
+        "with Hong Kong.",
         call_to_action="<p>Canada still has an extradition treaty with Hong Kong, and the "
         "National Security Law claims jurisdiction over people everywhere. Ask the "
         "ministers of Foreign Affairs, Public Safety, Justice and Immigration, and your "
@@ -119,3 +123,6 @@ def load(*, stdout: TextIO) -> None:
         page.target_groups.add(ministers)
         page.save_revision().publish()
         _letters(page, 160, seed=30)
+        # The home page's "National Security Law" theme leads to this campaign.
+        home.campaigns.filter(title__startswith="National Security Law").update(link_page=page)
+        home.save_revision().publish()

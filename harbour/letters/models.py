@@ -10,6 +10,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from harbour.core.models import ActionPage
+
 RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 PLACEHOLDER_HELP = _(
     "Placeholders: {greeting} (Dear Minister Anand, / Dear Jennifer McKelvie, MP,), "
@@ -25,7 +27,7 @@ class DeliveryMode(models.TextChoices):
     MAILTO = "mailto", _("Supporters send from their own e-mail program")
 
 
-class LetterCampaignPage(RoutablePageMixin, Page):
+class LetterCampaignPage(RoutablePageMixin, ActionPage):
     call_to_action = RichTextField(_("call to action"), blank=True, features=RICH)
     talking_points = RichTextField(_("talking points"), blank=True, features=RICH)
     subject_template = models.CharField(_("subject"), max_length=200, help_text=PLACEHOLDER_HELP)
@@ -78,6 +80,7 @@ class LetterCampaignPage(RoutablePageMixin, Page):
             ],
             heading=_("Sending"),
         ),
+        *ActionPage.presentation_panels,
     ]
     parent_page_types = ["content.HomePage"]
     subpage_types: list[str] = []

@@ -7,8 +7,10 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from harbour.core.actions import ActionCard
 from harbour.people.models import Person
 
 from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState, MailtoClick
@@ -143,3 +145,27 @@ def confirmed_writers(*, campaign: LetterCampaignPage) -> QuerySet[Letter]:
 def letters_pending() -> QuerySet[Letter]:
     """Rows still waiting for their e-mail confirmation (purged once the link expires)."""
     return Letter.objects.filter(state=LetterState.PENDING)
+
+
+def open_campaign_cards() -> list[ActionCard]:
+    """The "Take action" cards of the letter campaigns open now (core.actions)."""
+    cards = []
+    for page in LetterCampaignPage.objects.live().public().select_related("feature_image"):
+        if page.is_open():
+            cards.append(
+                ActionCard(
+                    title=page.title,
+                    url=page.url,
+                    kind=str(_("Letter campaign")),
+                    verb=str(_("Write your letter")),
+                    count=public_letter_count(page=page),
+                    counted=str(_("letters sent")),
+                    goal=None,
+                    closes_at=page.closes_at,
+                    summary=page.summary or page.search_description,
+                    image=page.feature_image,
+                    featured=page.featured,
+                    opened_at=page.opens_at,
+                )
+            )
+    return cards

@@ -9,6 +9,7 @@ class SignonsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from harbour.core.actions import open_actions_register
         from harbour.core.confirmed_action import pending_actions_register
         from harbour.core.page_deletion import keep_pages_holding
         from harbour.core.roles import role_permissions_add
@@ -16,9 +17,10 @@ class SignonsConfig(AppConfig):
 
         from .people_provider import provider
         from .roles import PERMISSIONS
-        from .selectors import signatures_held_below, signatures_pending
+        from .selectors import open_sign_on_cards, signatures_held_below, signatures_pending
 
         registry.register(provider)
         role_permissions_add(PERMISSIONS)
         keep_pages_holding(_("signatures"), signatures_held_below)
         pending_actions_register("signatures", signatures_pending)
+        open_actions_register(open_sign_on_cards)

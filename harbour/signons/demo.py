@@ -141,6 +141,9 @@ def _petition(home: HomePage) -> None:
         slug="stop-foreign-interference",
         target="the House of Commons",
         goal=1000,
+        featured=True,
+        summary="Ask the House of Commons for a foreign agent registry and a safe way to "
+        "report transnational repression.",
         opens_at=timezone.now() - datetime.timedelta(days=30),
         preamble=(
             "<p>Members of Canada's diaspora communities are watched, threatened and pressured "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from harbour.core.postal import PROVINCE_NAMES
@@ -16,6 +17,8 @@ from .counts import count_total
 from .models import Listing, Signature, SignatureState, SignerKind
 
 if TYPE_CHECKING:
+    from harbour.core.actions import ActionCard
+
     from .models.pages import SignOnPage
 
 STATS_SECONDS = 60
@@ -207,3 +210,34 @@ def confirmed_signatories(*, page: Page) -> QuerySet[Signature]:
 def signatures_pending() -> QuerySet[Signature]:
     """Rows still waiting for their e-mail confirmation (purged once the link expires)."""
     return Signature.objects.filter(state=SignatureState.PENDING)
+
+
+def open_sign_on_cards() -> list["ActionCard"]:
+    """The "Take action" cards of the statements and petitions open now (core.actions)."""
+    from harbour.core.actions import ActionCard
+
+    from .models import PetitionPage, StatementPage
+
+    cards = []
+    for model in (StatementPage, PetitionPage):
+        for page in model.objects.live().public().select_related("feature_image"):
+            if not page.is_open():
+                continue
+            petition = isinstance(page, PetitionPage)
+            cards.append(
+                ActionCard(
+                    title=page.title,
+                    url=page.url,
+                    kind=str(_("Petition")) if petition else page.get_kind_display(),
+                    verb=str(_("Sign the petition") if petition else _("Read and sign")),
+                    count=count_total(page=page),
+                    counted=str(_("signatures")),
+                    goal=page.goal if petition else None,
+                    closes_at=page.closes_at,
+                    summary=page.summary or page.search_description,
+                    image=page.feature_image,
+                    featured=page.featured,
+                    opened_at=page.opens_at,
+                )
+            )
+    return cards

@@ -14,12 +14,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from harbour.core.models import ActionPage
+
 from .signatures import SignerKind
 
 RICH = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 
 
-class SignOnPage(RoutablePageMixin, Page):
+class SignOnPage(RoutablePageMixin, ActionPage):
     """What statements and petitions share: dates, text, and who may sign."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -116,6 +118,7 @@ class StatementPage(SignOnPage):
             ],
             heading=_("Signing"),
         ),
+        *ActionPage.presentation_panels,
     ]
 
     class Meta:
@@ -152,6 +155,7 @@ class PetitionPage(SignOnPage):
         FieldPanel("preamble"),
         FieldPanel("body"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Signing")),
+        *ActionPage.presentation_panels,
     ]
 
     class Meta:
