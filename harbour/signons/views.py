@@ -20,7 +20,7 @@ from harbour.people.services import normalise_email
 
 from . import selectors, services
 from .forms import FORMS, SignatureForm
-from .models import SignatureState
+from .models import SignatureState, SignerKind
 from .models.pages import PetitionPage, SignOnPage
 
 # Sign-on pages stay in the anonymous page cache (core.pagecache) a few seconds, and are
@@ -98,7 +98,7 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
             return _too_many(request, verdict)
         if form.is_bot():
             # Look like success so the bot learns nothing; store nothing.
-            return HttpResponseRedirect(page.url + "thanks/")
+            return HttpResponseRedirect(_thanks_url(page, kind))
         return _render(request, page, status=400, **{kind: form})
     email = normalise_email(form.cleaned_data["email"])
     verdict = hits(*sign_rate_checks(address, email))
@@ -130,7 +130,13 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
             messages.error(request, str(error))
             return _render(request, page, status=400, **{kind: form})
     messages.success(request, SIGNATURE_RECEIVED)
-    return HttpResponseRedirect(page.url + "thanks/")
+    return HttpResponseRedirect(_thanks_url(page, kind))
+
+
+def _thanks_url(page: SignOnPage, kind: str) -> str:
+    """The thanks page; an organisation's says a moderator reviews it (what was typed, not
+    what the address had done: the answer is the same for every address)."""
+    return page.url + ("thanks/?as=organisation" if kind == SignerKind.ORGANISATION else "thanks/")
 
 
 # The one answer to every valid signature, whatever the address has done before.
@@ -166,7 +172,9 @@ def _too_many(request: HttpRequest, verdict: Verdict) -> HttpResponse:
 
 
 def thanks(request: HttpRequest, page: SignOnPage) -> HttpResponse:
-    return TemplateResponse(request, "signons/thanks.html", {"page": page, "self": page})
+    organisation = request.GET.get("as") == SignerKind.ORGANISATION
+    context = {"page": page, "self": page, "organisation": organisation}
+    return TemplateResponse(request, "signons/thanks.html", context)
 
 
 CONFIRMATION = ConfirmedAction(
