@@ -1,6 +1,6 @@
 """The moderation queue and the signatory export, in the Wagtail admin."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,7 +16,7 @@ from harbour.core.audit import audit_record
 from harbour.core.exports import csv_response
 
 from . import selectors, services
-from .models import SignatureState, SignerKind
+from .models import Signature, SignatureState, SignerKind
 
 
 @permission_required("signons.moderate_signature", raise_exception=True)
@@ -55,6 +55,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         "signons/admin/moderation.html",
         {
             "signatures": listing,
+            "rows": _with_duplicates(listing),
             "state": state,
             "states": SignatureState.choices,
             "pages": pages,
@@ -62,6 +63,11 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "can_export": request.user.has_perm("signons.export_signature"),
         },
     )
+
+
+def _with_duplicates(signatures: Iterable[Signature]) -> list[tuple[Signature, Signature | None]]:
+    duplicates = selectors.possible_duplicates(signatures)
+    return [(signature, duplicates.get(signature.pk)) for signature in signatures]
 
 
 CSV_COLUMNS = [

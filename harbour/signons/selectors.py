@@ -2,12 +2,14 @@
 
 import functools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -192,6 +194,34 @@ def signatures_for_moderation(*, state: str, page_id: int | None = None) -> Quer
         .order_by("created_at")
     )
     return signatures.filter(page_id=page_id) if page_id is not None else signatures
+
+
+def possible_duplicates(signatures: Iterable[Signature]) -> dict[int, Signature]:
+    """For signatures in the moderation queue: another signature on the same page under
+    the same name (case and surrounding spaces ignored) that is listed or waiting, by the
+    queued signature's id. One query for the whole screen."""
+    queued = [s for s in signatures if s.name.strip()]
+    if not queued:
+        return {}
+    others = (
+        Signature.objects.annotate(key=Lower(Trim("name")))
+        .filter(
+            page_id__in={s.page_id for s in queued},
+            key__in={s.name.strip().lower() for s in queued},
+            state__in=[SignatureState.CONFIRMED, SignatureState.AWAITING_MODERATION],
+        )
+        .order_by("created_at")
+    )
+    first: dict[tuple[int, str], list[Any]] = {}
+    for other in others:
+        first.setdefault((other.page_id, other.key), []).append(other)
+    found: dict[int, Signature] = {}
+    for signature in queued:
+        for other in first.get((signature.page_id, signature.name.strip().lower()), []):
+            if other.pk != signature.pk:
+                found[signature.pk] = other
+                break
+    return found
 
 
 def pages_with_signatures() -> QuerySet[Page]:

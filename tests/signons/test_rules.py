@@ -413,3 +413,27 @@ def test_every_signature_state_has_its_row_in_the_table():
     assert set(SIGNATURE_MOVES) == set(SignatureState.values)
     assert SIGNATURE_MOVES[SignatureState.SPAM] == frozenset()
     assert SignatureState.PENDING not in set().union(*SIGNATURE_MOVES.values())
+
+
+def test_the_queue_flags_a_second_signature_under_a_listed_name(client, home):
+    statement = make_statement(home)
+    for n, name in enumerate(["Canada-Hong Kong Link", "Another Group", " canada-hong kong LINK "]):
+        Client().post(
+            statement.url + "sign/",
+            {
+                **ORGANISATION,
+                "organisation-organisation": name,
+                "organisation-email": f"g{n}@example.org",
+            },
+        )
+    for signature in Signature.objects.all():
+        signature_confirm(token=confirmation_token(signature))
+    first = Signature.objects.get(name="Canada-Hong Kong Link")
+    client.force_login(UserFactory(roles=[MODERATORS]))
+    client.post("/admin/signons/moderation/", {"signature": [first.pk], "action": "approve"})
+    queue = client.get("/admin/signons/moderation/").content.decode()
+    row = queue.split("canada-hong kong LINK")[1].split("</tr>")[0]
+    assert "Possible duplicate of “Canada-Hong Kong Link” (Confirmed, signed" in row
+    other = queue.split("Another Group")[1].split("</tr>")[0]
+    assert "Possible duplicate" not in other
+    assert queue.count("Possible duplicate") == 1
