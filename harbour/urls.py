@@ -24,9 +24,14 @@ urlpatterns = [
 if settings.HARBOUR_BENCH:
     urlpatterns.append(path("", include("harbour.benchviews.urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "HARBOUR_SERVE_MEDIA", False):
+    # Uploaded media from Django itself: `make run` only (production: nginx serves them).
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -36,3 +36,24 @@ def _confirm_days(**env: str) -> int:
 )
 def test_the_life_of_confirmation_links(env, days):
     assert _confirm_days(**env) == days
+
+
+def test_make_run_shows_the_sites_own_error_pages_and_still_serves_static_and_media():
+    """`make run` (dev settings): DEBUG off unless asked for, so a missing page is the
+    site's own 404 page; static files and uploads are still served by the one process."""
+    clean = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.urls import resolve; "
+        "print(settings.DEBUG, settings.WHITENOISE_USE_FINDERS, "
+        "resolve('/media/images/x.png').func.__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "harbour.settings.dev"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "True", "serve"]
