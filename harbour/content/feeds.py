@@ -1,4 +1,7 @@
+import datetime
+
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import ArticlePage, NewsIndexPage
@@ -32,8 +35,16 @@ class NewsRssFeed(Feed):
     def item_link(self, item: ArticlePage) -> str:
         return item.url or "/"
 
-    def item_pubdate(self, item: ArticlePage):  # type: ignore[no-untyped-def]
-        return item.first_published_at
+    def item_pubdate(self, item: ArticlePage) -> datetime.datetime:
+        """The article's own date (an imported or back-dated article is dated as written),
+        at the hour it went live when that was the same day."""
+        published = item.first_published_at
+        if published is not None and timezone.localtime(published).date() == item.date:
+            return published
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
+
+    def item_updateddate(self, item: ArticlePage) -> datetime.datetime:
+        return max(item.last_published_at or self.item_pubdate(item), self.item_pubdate(item))
 
     def item_categories(self, item: ArticlePage) -> list[str]:
         return [item.get_kind_display()]
