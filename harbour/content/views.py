@@ -11,7 +11,8 @@ from harbour.core.ratelimit import hit
 from harbour.core.sanitise import plain_text, search_words
 from harbour.core.views import too_many_requests
 
-from .models import ArticlePage
+from .models import ArticlePage, Author
+from .selectors import published_authors_matching
 from .services import (
     VISITOR_COOKIE,
     VISITOR_SALT,
@@ -64,6 +65,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query = plain_text(request.GET.get("q", "")).strip()[:200]
     words = search_words(query)
     results = Page.objects.none()
+    authors: list[tuple[Author, str]] = []
     if words:
         results = Page.objects.live().public().specific().search(words, operator="or")
-    return render(request, "content/search.html", {"query": query, "results": results})
+        authors = published_authors_matching(query)
+    context = {"query": query, "results": results, "authors": authors}
+    return render(request, "content/search.html", context)
