@@ -1,4 +1,4 @@
-"""Admin hooks shared by every app: see core.page_deletion."""
+"""Admin hooks shared by every app: see core.page_deletion and core.dashboard."""
 
 from typing import Any
 
@@ -6,7 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from wagtail import hooks
 from wagtail.models import Page
 
+from .dashboard import AttentionPanel
 from .page_deletion import deletion_refused
+
+
+@hooks.register("construct_homepage_panels")
+def add_attention_panel(request: HttpRequest, panels: list[Any]) -> None:
+    panels.insert(0, AttentionPanel())
 
 
 @hooks.register("before_delete_page")

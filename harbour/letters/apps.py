@@ -11,6 +11,7 @@ class LettersConfig(AppConfig):
 
         from harbour.core.actions import open_actions_register
         from harbour.core.confirmed_action import pending_actions_register
+        from harbour.core.dashboard import attention_register
         from harbour.core.page_deletion import keep_pages_holding
         from harbour.core.roles import role_permissions_add
         from harbour.people import registry
@@ -18,9 +19,11 @@ class LettersConfig(AppConfig):
         from .people_provider import provider
         from .roles import PERMISSIONS
         from .selectors import letters_held_below, letters_pending, open_campaign_cards
+        from .wagtail_hooks import attention
 
         registry.register(provider)
         role_permissions_add(PERMISSIONS)
         keep_pages_holding(_("letters"), letters_held_below)
         pending_actions_register("letters", letters_pending)
         open_actions_register(open_campaign_cards)
+        attention_register(attention)

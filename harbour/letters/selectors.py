@@ -1,5 +1,6 @@
 """Reach of a campaign: what organisers see (counts only, never who wrote)."""
 
+import datetime
 import functools
 from dataclasses import dataclass
 
@@ -169,3 +170,23 @@ def open_campaign_cards() -> list[ActionCard]:
                 )
             )
     return cards
+
+
+@dataclass(frozen=True)
+class DeliveryBacklog:
+    waiting: int  # queued, being sent, or held for a later day
+    failed: int
+    sent_since: int
+
+
+def delivery_backlog(*, since: datetime.datetime) -> DeliveryBacklog:
+    """Letters to representatives still to go, failed, and sent since `since` (dashboard)."""
+    rows = Delivery.objects.values("state").annotate(n=Count("id")).order_by()
+    counts = {row["state"]: row["n"] for row in rows}
+    going = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)
+    sent = Delivery.objects.filter(state=DeliveryState.SENT, sent_at__gte=since).count()
+    return DeliveryBacklog(
+        waiting=sum(counts.get(state, 0) for state in going),
+        failed=counts.get(DeliveryState.FAILED, 0),
+        sent_since=sent,
+    )

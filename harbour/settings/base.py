@@ -264,6 +264,9 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No Gravatar: it would leak staff addresses (hashed, easily reversed) to a third party,
+# and the CSP blocks it anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 # The key of the "salted hash" kept instead of IP addresses (HMAC-SHA256, never a slow hash

@@ -1,5 +1,6 @@
 """Reads for the public pages: the grouped signatory list, counts, statistics."""
 
+import datetime
 import functools
 import time
 from collections.abc import Iterable
@@ -271,3 +272,26 @@ def open_sign_on_cards() -> list["ActionCard"]:
                 )
             )
     return cards
+
+
+@dataclass(frozen=True)
+class ModerationBacklog:
+    page_id: int
+    title: str
+    waiting: int
+
+
+def moderation_backlog() -> list[ModerationBacklog]:
+    """Signatures waiting for a moderator, per page (the dashboard)."""
+    rows = (
+        Signature.objects.filter(state=SignatureState.AWAITING_MODERATION)
+        .values("page_id", "page__title")
+        .annotate(waiting=Count("id"))
+        .order_by("-waiting")
+    )
+    return [ModerationBacklog(r["page_id"], r["page__title"], r["waiting"]) for r in rows]
+
+
+def confirmed_since(since: datetime.datetime) -> int:
+    """Signatures confirmed since `since` (listed or waiting for a moderator)."""
+    return Signature.objects.filter(confirmed_at__gte=since).count()

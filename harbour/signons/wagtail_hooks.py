@@ -1,10 +1,14 @@
+from typing import Any
+
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 
+from harbour.core.dashboard import AttentionLine, start_of_today
 from harbour.people.wagtail_hooks import PermissionMenuItem
 
-from . import admin_views
+from . import admin_views, selectors
 
 urlpatterns = [
     path("moderation/", admin_views.moderation_queue, name="moderation"),
@@ -26,3 +30,29 @@ def register_moderation_menu_item():  # type: ignore[no-untyped-def]
         order=310,
         permission="signons.moderate_signature",
     )
+
+
+def attention(user: Any) -> list[AttentionLine]:
+    """Signatures waiting for a moderator, per page, and today's confirmed count."""
+    if not user.has_perm("signons.moderate_signature"):
+        return []
+    queue = reverse("signons_admin:moderation")
+    lines = [
+        AttentionLine(
+            ngettext(
+                "%(n)d signature waits for a moderator on “%(title)s”",
+                "%(n)d signatures wait for a moderator on “%(title)s”",
+                row.waiting,
+            )
+            % {"n": row.waiting, "title": row.title},
+            url=f"{queue}?state=awaiting_moderation&page={row.page_id}",
+            urgent=True,
+        )
+        for row in selectors.moderation_backlog()
+    ]
+    today = selectors.confirmed_since(start_of_today())
+    text = ngettext(
+        "%(n)d signature confirmed today", "%(n)d signatures confirmed today", today
+    ) % {"n": today}
+    lines.append(AttentionLine(text))
+    return lines
