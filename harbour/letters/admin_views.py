@@ -1,5 +1,7 @@
 """Organisers see reach (counts only); moderators and administrators alone export writers."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,18 +25,49 @@ def reach_index(request: HttpRequest) -> HttpResponse:
 def reach_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
     reach = campaign_reach(page=campaign)
-    peak = max([n for _, n in reach.by_day] or [1])
-    bars = [(day, n, round(100 * n / peak)) for day, n in reach.by_day]
+    chart = _day_chart(reach.by_day)
     return TemplateResponse(
         request,
         "letters/admin/reach_detail.html",
         {
             "campaign": campaign,
             "reach": reach,
-            "bars": bars,
+            "chart": chart,
             "can_export": request.user.has_perm("letters.export_letter"),
         },
     )
+
+
+CHART_LEFT, CHART_WIDTH, CHART_ROW = 100, 440, 22
+
+
+def _day_chart(by_day: list[tuple[Any, int]]) -> dict[str, Any]:
+    """A horizontal bar per day, in SVG user units: the dates down the left axis, a scale
+    (0, half, the busiest day) along the bottom, each bar labelled with its count."""
+    peak = max([n for _, n in by_day] or [1]) or 1
+    rows = [
+        {
+            "day": day,
+            "n": n,
+            "y": CHART_ROW * i,
+            "width": round(CHART_WIDTH * n / peak),
+            "label_x": CHART_LEFT + round(CHART_WIDTH * n / peak) + 4,
+        }
+        for i, (day, n) in enumerate(by_day)
+    ]
+    axis_y = CHART_ROW * len(rows) + 2
+    ticks = [
+        {"x": CHART_LEFT + round(CHART_WIDTH * value / peak), "value": value}
+        for value in sorted({0, peak // 2, peak})
+    ]
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "left": CHART_LEFT,
+        "right": CHART_LEFT + CHART_WIDTH,
+        "axis_y": axis_y,
+        "height": axis_y + 24,
+    }
 
 
 @permission_required("letters.export_letter", raise_exception=True)

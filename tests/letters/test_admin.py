@@ -3,6 +3,7 @@ and representatives corrected by editors that a reload keeps."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,19 @@ def test_the_writers_export_neutralises_formulas_in_every_column(campaign):  # n
     assert "no-store" in export["Cache-Control"]
     rows = list(csv.reader(io.StringIO(export.content.decode())))
     assert rows[1][:4] == ["'=HYPERLINK Lee", "'=2+3@example.org", "L1S 2A3", "'+Ajax"]
+
+
+def test_the_reach_chart_has_dated_rows_a_scale_and_the_same_figures_as_its_table(campaign):  # noqa: F811
+    from django.utils import timezone
+
+    _write_letters(campaign, n=3)
+    editor = Client()
+    editor.force_login(UserFactory(roles=[EDITORS]))
+    page = editor.get(f"/admin/letters/{campaign.pk}/").content.decode()
+    chart = page.split('aria-labelledby="chart-title"')[1].split("</svg>")[0]
+    today = timezone.localdate().isoformat()
+    texts = re.findall(r"<text[^>]*>([^<]+)</text>", chart)
+    assert texts[:2] == [today, "3"]  # the day on the axis, the count at the bar's end
+    assert texts[2:] == ["0", "1", "3"]  # the scale: zero, half and the busiest day
+    assert chart.count("<line") == 2 + 3  # two axes, three ticks
+    assert f"<td>{today}</td><td>3</td>" in page
