@@ -133,6 +133,28 @@ def _statement(home: HomePage) -> None:
     signature_counts_reconcile(page=page)
 
 
+# Real cities for each postal code's first letter (Canada Post's regions), so a demo
+# signer from an Ontario FSA lives in an Ontario city.
+CITIES_BY_POSTAL_LETTER = {
+    "A": ["St. John's", "Mount Pearl"],
+    "B": ["Halifax", "Dartmouth", "Sydney"],
+    "C": ["Charlottetown"],
+    "E": ["Moncton", "Fredericton", "Saint John"],
+    "G": ["Québec", "Lévis"],
+    "H": ["Montréal", "Laval"],
+    "J": ["Gatineau", "Sherbrooke", "Longueuil"],
+    "K": ["Ottawa", "Kingston"],
+    "L": ["Markham", "Mississauga", "Brampton", "Oakville", "Hamilton", "Richmond Hill"],
+    "M": ["Toronto"],
+    "N": ["London", "Waterloo", "Kitchener", "Windsor"],
+    "P": ["Sudbury", "Thunder Bay"],
+    "R": ["Winnipeg"],
+    "S": ["Regina", "Saskatoon"],
+    "T": ["Calgary", "Edmonton"],
+    "V": ["Vancouver", "Richmond", "Burnaby", "Victoria", "Surrey"],
+}
+
+
 def _petition(home: HomePage) -> None:
     if PetitionPage.objects.filter(slug="stop-foreign-interference").exists():
         return
@@ -174,7 +196,7 @@ def _petition(home: HomePage) -> None:
         letter = rng.choice(POSTAL_LETTERS)
         fsa = rng.choice([a for a in areas if a.startswith(letter)] or areas or [f"{letter}1A"])
         code = f"{fsa} {rng.randint(0, 9)}{rng.choice('ABCEGHJKLMNPRSTVWXYZ')}{rng.randint(0, 9)}"
-        city = fake.city()
+        city = rng.choice(CITIES_BY_POSTAL_LETTER.get(letter, ["Ottawa"]))
         people.append(
             Person(
                 email=f"supporter{n}@example.invalid",
@@ -206,6 +228,11 @@ def _petition(home: HomePage) -> None:
             )
         )
     Signature.objects.bulk_create(signatures)
+    # They signed, then opened the link in their e-mail: minutes to a day before confirming.
+    for signature in signatures:
+        delay = datetime.timedelta(minutes=rng.randint(1, 60 * 24))
+        signature.created_at = signature.confirmed_at - delay
+    Signature.objects.bulk_update(signatures, ["created_at"])
     signature_counts_reconcile(page=page)
 
 

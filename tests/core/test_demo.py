@@ -63,6 +63,31 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     sdir = client.get("/sdir-reconvene/").content.decode()
     assert 'data-testid="letter-count">240<' in sdir
 
+    # The demo's actions, as a newcomer meets them.
+    take_action = client.get("/take-action/").content.decode()
+    for title in ("Protect people in Canada", "Urge the SDIR", "end the extradition treaty"):
+        assert title in take_action
+    assert take_action.index("Protect people in Canada") < take_action.index("Urge the SDIR")
+    assert "/extradition-treaty/" in home  # the National Security Law theme leads there
+    from harbour.letters.models import LetterCampaignPage
+    from harbour.letters.services import campaign_targets
+    from harbour.signons.demo import CITIES_BY_POSTAL_LETTER
+    from harbour.signons.models import Signature
+
+    treaty = LetterCampaignPage.objects.get(slug="extradition-treaty")
+    ministers = campaign_targets(campaign=treaty, district=None)
+    titles = {role.title_en for rep in ministers for role in rep.roles.all()}
+    assert len(ministers) == 4 and titles >= {
+        "Minister of Foreign Affairs",
+        "Minister of Public Safety",
+        "Minister of Justice",
+        "Minister of Immigration, Refugees and Citizenship",
+    }
+    signers = Signature.objects.filter(page__slug="stop-foreign-interference")
+    for signer in signers.select_related("person"):
+        assert signer.city in CITIES_BY_POSTAL_LETTER[signer.person.postal_code[0]]
+        assert signer.created_at < signer.confirmed_at
+
 
 def test_demo_keeps_an_editors_changes(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
