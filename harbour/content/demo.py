@@ -105,7 +105,19 @@ def _home(root: Page) -> HomePage:
         site.root_page = home
         site.site_name = SITE_NAME
         site.save()
+    _branding()
     return home
+
+
+def _branding() -> None:
+    """The coalition's name on the site and in its e-mails (kept if an editor changed it)."""
+    from harbour.core.models import Branding
+
+    site = Site.objects.get(is_default_site=True)
+    branding = Branding.for_site(site)
+    if branding.name == "Harbour":
+        branding.name = SITE_NAME
+        branding.save()
 
 
 def _about(home: HomePage) -> None:

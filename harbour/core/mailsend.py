@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .branding import brand
 from .failures import TaskFailure
 from .mailconnection import connection_discard, worker_connection
 
@@ -94,10 +95,13 @@ def owner_mail_send(
     so running the same task again sends nothing twice; False when it was claimed already.
     A failure that left nothing (refused, no connection) frees the claim for a retry; one
     that may have left keeps it."""
+    sender = brand()
+    context = {"brand": sender, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         message = EmailMultiAlternatives(
             subject=render_to_string(f"{template}_subject.txt", context).strip(),
             body=render_to_string(f"{template}.txt", context),
+            from_email=sender.from_email,
             to=[to],
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
 
@@ -83,3 +87,64 @@ class ActionPage(Page):
 
     class Meta:
         abstract = True
+
+
+COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb, e.g. #b3122d."))
+
+
+@register_setting(icon="site")
+class Branding(BaseSiteSetting):
+    """Who the site and its e-mails speak for (Settings > Branding; core/branding.py)."""
+
+    name = models.CharField(
+        _("coalition name"),
+        max_length=120,
+        default="Harbour",
+        help_text=_("Shown in the header, page titles, e-mails and the statement PDF."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Also the browser tab's icon. Square works best."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#b3122d", validators=[COLOUR]
+    )
+    ink_colour = models.CharField(
+        _("text colour"), max_length=7, default="#1d2330", validators=[COLOUR]
+    )
+    sender_email = models.EmailField(
+        _("sender address"),
+        blank=True,
+        help_text=_("The From address of every e-mail (empty: the server's DEFAULT_FROM_EMAIL)."),
+    )
+    postal_address = models.TextField(
+        _("postal address"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "Canada's anti-spam law (CASL) asks every e-mail to identify its sender with a "
+            "mailing address: it is printed at the foot of each one."
+        ),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("logo"),
+        FieldRowPanel([FieldPanel("accent_colour"), FieldPanel("ink_colour")]),
+        FieldPanel("sender_email"),
+        FieldPanel("postal_address"),
+    ]
+
+    class Meta:
+        verbose_name = _("branding")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from .branding import brand_forget
+
+        brand_forget()

@@ -7,4 +7,6 @@ urlpatterns = [
     path("account/two-factor/", two_factor.two_factor, name="two_factor"),
     path("healthz", views.healthz, name="healthz"),
     path("take-action/", views.take_action, name="take_action"),
+    path("brand.css", views.brand_css, name="brand_css"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,11 +1,30 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from .actions import open_actions
+from .branding import brand, brand_logo
+
+
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The coalition's colours (Settings > Branding) as CSS variables: a stylesheet, since
+    public pages allow no inline style."""
+    current = brand()
+    css = f":root {{ --accent: {current.accent_colour}; --ink: {current.ink_colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The logo as the browser tab's icon, else the project's own."""
+    rendition = brand_logo("fill-64x64")
+    url = rendition.url if rendition is not None else static("core/favicon.svg")
+    return HttpResponseRedirect(url)
 
 
 def take_action(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 import datetime
 import logging
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from harbour.core.branding import brand
 from harbour.core.mailsend import PERMANENT, TEMPORARY, UNCERTAIN, mail_send
 from harbour.representatives.services import letters_may_go_to
 
@@ -194,9 +195,8 @@ UNAPPROVED_ADDRESS = (
 
 
 def _from_header(name: str) -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    plain = address.rsplit("<", 1)[-1].rstrip(">").strip()
-    return formataddr((f"{name} (via Harbour)", plain))
+    """`Supporter Name (via Coalition) <coalition's sender address>`."""
+    return brand().via(name)
 
 
 def _letter_message(delivery: Delivery) -> EmailMessage:
@@ -233,9 +233,16 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
     if not claimed:  # already sent (this task is running again), or given up
         return False
     recipients = [str(d.representative) for d in deliveries]
-    body = render_to_string("letters/email/copy.txt", {"letter": letter, "recipients": recipients})
+    sender = brand()
+    context = {"letter": letter, "recipients": recipients, "brand": sender}
+    body = render_to_string("letters/email/copy.txt", context)
     failure = mail_send(
-        EmailMessage(subject=f"Copy: {letter.subject}", body=body, to=[person.email])
+        EmailMessage(
+            subject=f"Copy: {letter.subject}",
+            body=body,
+            from_email=sender.from_email,
+            to=[person.email],
+        )
     )
     if failure is not None:
         kind, error = failure
@@ -314,6 +321,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
                 subject=f"{len(deliveries)} letters from constituents and supporters: "
                 f"{campaign.title}",
                 body=("\n\n" + "=" * 60 + "\n\n").join(parts),
+                from_email=brand().from_email,
                 to=[rep.email],
                 headers={"Message-ID": message_id},
             )

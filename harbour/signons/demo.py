@@ -231,7 +231,7 @@ def _petition(home: HomePage) -> None:
     # They signed, then opened the link in their e-mail: minutes to a day before confirming.
     for signature in signatures:
         delay = datetime.timedelta(minutes=rng.randint(1, 60 * 24))
-        signature.created_at = signature.confirmed_at - delay
+        signature.created_at = (signature.confirmed_at or now) - delay
     Signature.objects.bulk_update(signatures, ["created_at"])
     signature_counts_reconcile(page=page)
 

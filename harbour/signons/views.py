@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from harbour.core import pagecache
+from harbour.core.branding import brand_logo, brand_logo_data_uri
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
 from harbour.core.ratelimit import Verdict, hit, hits
@@ -194,23 +195,25 @@ def confirm(request: HttpRequest, page: SignOnPage, token: str) -> HttpResponse:
 
 
 def printable(request: HttpRequest, page: SignOnPage) -> HttpResponse:
-    return TemplateResponse(request, "signons/print.html", _context(page))
+    rendition = brand_logo()  # served by the site itself (the CSP allows no data: image)
+    context = {**_context(page), "logo": rendition.url if rendition is not None else ""}
+    return TemplateResponse(request, "signons/print.html", context)
 
 
 def pdf(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     from django.contrib.staticfiles import finders
     from django.template.loader import render_to_string
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
-    html = render_to_string("signons/print.html", {**_context(page), "for_pdf": True}, request)
+    context = {**_context(page), "for_pdf": True, "logo": brand_logo_data_uri()}
+    html = render_to_string("signons/print.html", context, request)
     stylesheet = CSS(filename=finders.find("signons/print.css"))
-    # No base URL and a fetcher that refuses everything: the PDF never reaches the network
-    # (and never calls back into this server, which would deadlock a sync worker).
-    document = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
+    # No base URL and a fetcher for data: URIs only (the logo is embedded): the PDF never
+    # reaches the network or the disk (nor calls back into this server, which would
+    # deadlock a sync worker).
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    document = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{page.slug}.pdf"'
     return response
-
-
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"PDF rendering does not fetch {url[:40]}")
