@@ -98,3 +98,34 @@ def test_the_statement_pdf_and_print_page_carry_the_name_logo_and_address(client
     pdf = client.get(statement.url + "pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert b"/Subtype /Image" in pdf.content  # the logo, embedded; nothing was fetched
+
+
+def test_the_pdf_fetches_nothing_named_in_the_page(client, home):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    statement = make_statement(home)
+    here = f"http://127.0.0.1:{server.server_address[1]}"
+    statement.preamble = (
+        f'<p>Read this.</p><img src="{here}/tracker.png">'
+        f'<p style="background:url({here}/bg.png)">x</p>'
+    )
+    statement.save_revision().publish()
+    try:
+        assert client.get(statement.url + "pdf/").status_code == 200
+    finally:
+        server.shutdown()
+    assert asked == []
