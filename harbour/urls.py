@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
@@ -15,8 +16,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("search/", search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
+]
+# The public site in three languages: English at the root, /fr/... and /zh-hant/...; the
+# prefix sets the interface's language, and Wagtail serves the page in that locale.
+localised = [
+    path("search/", search, name="search"),
     path("", include("harbour.core.urls")),
     path("", include("harbour.signons.urls")),
 ]
@@ -34,4 +39,6 @@ if settings.DEBUG or getattr(settings, "HARBOUR_SERVE_MEDIA", False):
         re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
-urlpatterns.append(path("", include(wagtail_urls)))
+urlpatterns += i18n_patterns(
+    *localised, path("", include(wagtail_urls)), prefix_default_language=False
+)
