@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -20,7 +20,7 @@ urlpatterns = [
 ]
 # The public site in three languages: English at the root, /fr/... and /zh-hant/...; the
 # prefix sets the interface's language, and Wagtail serves the page in that locale.
-localised = [
+localised: list[URLPattern | URLResolver] = [
     path("search/", search, name="search"),
     path("", include("harbour.core.urls")),
     path("", include("harbour.signons.urls")),
