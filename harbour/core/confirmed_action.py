@@ -55,15 +55,17 @@ def confirm_view(
     """GET shows the button (or, once confirmed, the outcome); POST confirms; any link that
     does not name a row of this page is a 400 that changes nothing."""
     failed = f"{action.templates}confirm_failed.html"
+    # A row belongs to the original page; its link may open any translation of it.
+    page_id = page.action_page().pk if hasattr(page, "action_page") else page.pk
     try:
         row = action.read(token)
-        if action.page_id(row) == page.pk and request.method == "POST":
+        if action.page_id(row) == page_id and request.method == "POST":
             row = action.confirm(token)
     except InvalidLink as error:
         reason = str(error)
         context = {**base, "reason": reason, "expired": reason == "expired"}
         return TemplateResponse(request, failed, context, status=400)
-    if action.page_id(row) != page.pk:
+    if action.page_id(row) != page_id:
         return TemplateResponse(request, failed, {**base, "reason": "invalid"}, status=400)
     if request.method != "POST" and action.waiting(row):
         context = {**base, **action.asking(row)}

@@ -88,6 +88,34 @@ class ActionPage(Page):
     class Meta:
         abstract = True
 
+    def action_page(self) -> "ActionPage":
+        """The page actions on this one are stored against: the original, in the site's
+        default language. A statement in three languages is one statement: one list of
+        signers, one count, whichever translation a supporter signed."""
+        if self.locale.language_code == settings.LANGUAGE_CODE:
+            return self
+        original = (
+            Page.objects.filter(
+                translation_key=self.translation_key,
+                locale__language_code=settings.LANGUAGE_CODE,
+            )
+            .specific()
+            .first()
+        )
+        return original if isinstance(original, ActionPage) else self
+
+    def in_language(self, language: str) -> "ActionPage":
+        """This action's page in `language` (live), or this page when not translated."""
+        if not language or self.locale.language_code == language:
+            return self
+        found = (
+            Page.objects.live()
+            .filter(translation_key=self.translation_key, locale__language_code=language)
+            .specific()
+            .first()
+        )
+        return found if isinstance(found, ActionPage) else self
+
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb, e.g. #b3122d."))
 

@@ -77,13 +77,17 @@ def clear(path: str) -> None:
 
 
 def clear_page(page_id: int) -> None:
-    """Forget the stored rendering of a page (e.g. its count changed), in every language."""
+    """Forget the stored rendering of a page and its translations (e.g. its count changed),
+    in every interface language."""
     from wagtail.models import Page
 
     page = Page.objects.filter(pk=page_id).first()
-    url = page.url if page is not None else None
-    if url:
-        clear(url)
+    if page is None:
+        return
+    # Every translation shows the same count.
+    for translation in Page.objects.filter(translation_key=page.translation_key):
+        if translation.url:
+            clear(translation.url)
 
 
 def personalise(request: HttpRequest, html: str) -> HttpResponse:

@@ -4,10 +4,12 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -151,19 +153,24 @@ def letters_pending() -> QuerySet[Letter]:
 def open_campaign_cards() -> list[ActionCard]:
     """The "Take action" cards of the letter campaigns open now (core.actions)."""
     cards = []
-    for page in LetterCampaignPage.objects.live().public().select_related("feature_image"):
+    for page in (
+        LetterCampaignPage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+    ):
         if page.is_open():
+            shown = page.in_language(get_language() or "")  # the visitor's language's copy
             cards.append(
                 ActionCard(
-                    title=page.title,
-                    url=page.url,
+                    title=shown.title,
+                    url=shown.url,
                     kind=str(_("Letter campaign")),
                     verb=str(_("Write your letter")),
                     count=public_letter_count(page=page),
                     counted=str(_("letters sent")),
                     goal=None,
                     closes_at=page.closes_at,
-                    summary=page.summary or page.search_description,
+                    summary=shown.summary or shown.search_description,
                     image=page.feature_image,
                     featured=page.featured,
                     opened_at=page.opens_at,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import action_mail_send, confirmation_url
+from harbour.core.models import ActionPage
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.core.validation import Checks
@@ -234,7 +235,10 @@ def letter_confirmation_send(*, letter_id: int, claim: str) -> bool:
     letter = Letter.objects.select_related("person", "campaign").filter(pk=letter_id).first()
     if letter is None or letter.state != LetterState.PENDING:
         return False
-    url = confirmation_url(letter.campaign.specific, confirmation_token(letter))
+    page = letter.campaign.specific
+    if letter.person is not None and isinstance(page, ActionPage):
+        page = page.in_language(letter.person.language)  # the supporter's language
+    url = confirmation_url(page, confirmation_token(letter))
     return _send_to_owner(letter, "confirm", claim, url=url)
 
 

@@ -1,6 +1,6 @@
 """The supporter's path: postal code → recipients → letter → e-mail confirmation."""
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -29,7 +29,14 @@ from .rendering import greeting, letter_render, letter_text, template_head
 
 
 def _base(page: LetterCampaignPage) -> dict[str, Any]:
-    return {"page": page, "self": page, "count": selectors.public_letter_count(page=page)}
+    original = page.action_page()  # one count for every translation of the campaign
+    return {"page": page, "self": page, "count": selectors.public_letter_count(page=original)}
+
+
+def _original(page: LetterCampaignPage) -> LetterCampaignPage:
+    """Letters are stored against the campaign's original page, whichever translation a
+    supporter wrote from (core.models.ActionPage.action_page)."""
+    return cast(LetterCampaignPage, page.action_page())
 
 
 def campaign_page(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
@@ -74,7 +81,7 @@ def _write_page(
     query: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    targets = services.campaign_targets(campaign=page, district=district)
+    targets = services.campaign_targets(campaign=_original(page), district=district)
     first = targets[0] if targets else None
     # Where supporters edit, the greeting stays out of their text: each recipient's letter
     # opens with its own (the list of recipients shows each one).
@@ -152,7 +159,7 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
     if hit("letters-email", email, settings.HARBOUR_LETTER_RATE_EMAIL):
         try:
             services.letter_create(
-                campaign=page,
+                campaign=_original(page),
                 email=email,
                 given_name=data["given_name"],
                 family_name=data["family_name"],
@@ -201,9 +208,10 @@ def _mailto_click(request: HttpRequest, page: LetterCampaignPage) -> HttpRespons
     district, _approx = services.letter_district(
         form.cleaned_data["district"], form.cleaned_data["postal_code"]
     )
-    targets = services.campaign_targets(campaign=page, district=district)
-    MailtoClick.objects.create(campaign=page, district=district, recipients=len(targets))
-    selectors.public_letter_count_forget(page_id=page.pk)
+    original = _original(page)
+    targets = services.campaign_targets(campaign=original, district=district)
+    MailtoClick.objects.create(campaign=original, district=district, recipients=len(targets))
+    selectors.public_letter_count_forget(page_id=original.pk)
     return MailtoRedirect(_mailto(page, targets, district))
 
 

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower, Trim
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -244,28 +246,32 @@ def signatures_pending() -> QuerySet[Signature]:
 
 
 def open_sign_on_cards() -> list["ActionCard"]:
-    """The "Take action" cards of the statements and petitions open now (core.actions)."""
+    """The "Take action" cards of the statements and petitions open now (core.actions):
+    one per action, in the visitor's language where it is translated."""
     from harbour.core.actions import ActionCard
 
     from .models import PetitionPage, StatementPage
 
     cards = []
     for model in (StatementPage, PetitionPage):
-        for page in model.objects.live().public().select_related("feature_image"):
+        for page in (
+            model.objects.live().public().filter(locale__language_code=settings.LANGUAGE_CODE)
+        ):
             if not page.is_open():
                 continue
+            shown = page.in_language(get_language() or "")  # the visitor's language's copy
             petition = isinstance(page, PetitionPage)
             cards.append(
                 ActionCard(
-                    title=page.title,
-                    url=page.url,
+                    title=shown.title,
+                    url=shown.url,
                     kind=str(_("Petition")) if petition else page.get_kind_display(),
                     verb=str(_("Sign the petition") if petition else _("Read and sign")),
                     count=count_total(page=page),
                     counted=str(_("signatures")),
                     goal=page.goal if petition else None,
                     closes_at=page.closes_at,
-                    summary=page.summary or page.search_description,
+                    summary=shown.summary or shown.search_description,
                     image=page.feature_image,
                     featured=page.featured,
                     opened_at=page.opens_at,

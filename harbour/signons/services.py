@@ -11,6 +11,7 @@ from harbour.core.audit import audit_record
 from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import action_mail_send
 from harbour.core.mailsend import confirmation_url as action_confirmation_url
+from harbour.core.models import ActionPage
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
@@ -202,7 +203,11 @@ def confirmation_token(signature: Signature) -> str:
 
 
 def confirmation_url(signature: Signature) -> str:
-    return action_confirmation_url(signature.page.specific, confirmation_token(signature))
+    """The link, on the page in the signer's language where it is translated."""
+    page = signature.page.specific
+    if signature.person is not None and isinstance(page, ActionPage):
+        page = page.in_language(signature.person.language)
+    return action_confirmation_url(page, confirmation_token(signature))
 
 
 def _send_to_signer(signature: Signature, template: str, claim: str, **extra: object) -> bool:

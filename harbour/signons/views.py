@@ -1,6 +1,6 @@
 """Public views of statements and petitions. Each calls one service or selector."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,22 +31,25 @@ PAGE_CACHE_SECONDS = 5
 
 
 def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) -> dict[str, Any]:
+    """What a sign-on page shows; its signers and counts are the original page's, whichever
+    translation this is (core.models.ActionPage.action_page)."""
+    original = cast(SignOnPage, page.action_page())
     kinds = page.accepted_kinds()
     bound = forms or {}
     context: dict[str, Any] = {
         "page": page,
         "self": page,
         "forms": [bound.get(kind) or FORMS[kind]() for kind in kinds] if page.is_open() else [],
-        "signatories": selectors.signatory_list(page=page),
+        "signatories": selectors.signatory_list(page=original),
         "is_open": page.is_open(),
         "has_closed": page.has_closed(),
     }
     if isinstance(page, PetitionPage):
         count = context["signatories"].count
         context["progress"] = min(100, round(100 * count / page.goal)) if page.goal else 0
-        context["by_province"] = selectors.signatures_by_province(page=page)
-        context["by_district"] = selectors.signatures_by_district(page=page)
-        context["latest"] = selectors.latest_signers(page=page)
+        context["by_province"] = selectors.signatures_by_province(page=original)
+        context["by_district"] = selectors.signatures_by_district(page=original)
+        context["latest"] = selectors.latest_signers(page=original)
     return context
 
 
@@ -114,7 +117,7 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     if not per_address:
         try:
             services.signature_create(
-                page=page,
+                page=cast(SignOnPage, page.action_page()),
                 kind=kind,
                 email=email,
                 details=form.cleaned_data,

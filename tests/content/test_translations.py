@@ -1,0 +1,85 @@
+"""Translated pages (wagtail-localize): /fr/ and /zh-hant/ serve the translation; an action
+signed in any language counts once, on the same list."""
+
+import re
+
+import pytest
+from django.core import mail
+from wagtail.models import Locale
+
+from harbour.signons.counts import count_total
+from harbour.signons.models import Signature
+from tests.letters.test_flow import LETTER, campaign  # noqa: F401 (fixture)
+from tests.signons.factories import INDIVIDUAL, make_petition
+
+pytestmark = pytest.mark.django_db
+
+
+def _translate(page, language: str, title: str):
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    translated = page.copy_for_translation(locale, copy_parents=True)
+    translated.title = title
+    translated.save_revision().publish()
+    return translated
+
+
+def test_a_signature_on_the_french_page_counts_on_the_english_one(client, home):
+    petition = make_petition(home)
+    french = _translate(petition, "fr", "Protégez les gens au Canada")
+    assert french.url == f"/fr{petition.url}"
+    page = client.get(french.url).content.decode()
+    assert '<html lang="fr">' in page and "Protégez les gens au Canada" in page
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    assert action.startswith("/fr/")
+    thanks = client.post(action, {**INDIVIDUAL, "individual-email": "fr@example.org"})
+    assert thanks["Location"].startswith(french.url)
+    [message] = mail.outbox
+    link = re.search(r"http://\S+/confirm/\S+/", message.body).group(0)
+    assert link.startswith(f"http://127.0.0.1:8000{french.url}confirm/")
+    confirm = link.removeprefix("http://127.0.0.1:8000")
+    assert '<html lang="fr">' in client.get(confirm).content.decode()
+    client.post(confirm)
+    assert Signature.objects.get().page_id == petition.pk
+    assert count_total(page=petition) == 1
+    for url in (petition.url, french.url):
+        html = client.get(url).content.decode()
+        assert 'data-testid="signature-count">1<' in html, url
+
+
+def test_an_english_link_works_on_the_english_page_and_not_on_another(client, home):
+    petition = make_petition(home)
+    _translate(petition, "zh-hant", "保護在加拿大的人")
+    client.post(petition.url + "sign/", INDIVIDUAL)
+    link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[0].body).group(0)
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path.startswith(petition.url)  # the signer wrote in English
+    assert client.get(path.replace(petition.url, f"/zh-hant{petition.url}")).status_code == 200
+    other = make_petition(home, slug="another")
+    assert client.get(path.replace(petition.url, other.url)).status_code == 400
+
+
+def test_take_action_lists_each_action_once_in_the_visitors_language(client, home):
+    petition = make_petition(home)
+    french = _translate(petition, "fr", "Protégez les gens au Canada")
+    english = client.get("/take-action/").content.decode()
+    assert english.count('<li class="action-card') == 1
+    assert f'href="{petition.url}"' in english
+    in_french = client.get("/fr/take-action/").content.decode()
+    assert in_french.count('<li class="action-card') == 1
+    assert f'<a href="{french.url}">Protégez les gens au Canada</a>' in in_french
+
+
+def test_a_letter_written_from_the_chinese_page_counts_on_the_campaign(client, campaign):  # noqa: F811
+    from harbour.letters.models import Delivery, Letter
+
+    chinese = _translate(campaign, "zh-hant", "促請國會小組委員會復會")
+    sent = client.post(chinese.url + "send/", LETTER)
+    assert sent["Location"].startswith(chinese.url)
+    link = re.search(r"http://\S+/confirm/\S+/", mail.outbox[-1].body).group(0)
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path.startswith(f"{chinese.url}confirm/")  # the page in the writer's language
+    client.post(path)
+    assert Letter.objects.get().campaign_id == campaign.pk
+    assert Delivery.objects.filter(state="sent").count() == 1
+    for url in (campaign.url, chinese.url):
+        assert 'data-testid="letter-count">1<' in client.get(url).content.decode(), url
