@@ -56,8 +56,8 @@ class CachedServeMixin:
         if hasattr(response, "render"):
             response.render()
         html = response.content.decode()
-        if CSRF_PLACEHOLDER not in html:
-            return response
+        if "csrfmiddlewaretoken" in html and CSRF_PLACEHOLDER not in html:
+            return response  # a form rendered with a real token: never share it
         store(request, html, self.page_cache_seconds)
         return personalise(request, html)
 

@@ -30,11 +30,16 @@ def test_switcher_changes_the_interface_language(client, news, language, heading
     assert heading in client.get(f"{prefix}/").content.decode()
 
 
-def test_switcher_offers_the_three_languages(client, home):
-    content = client.get("/").content.decode()
-    for code, name in (("en", "English"), ("fr", "français"), ("zh-hant", "繁體中文")):
-        assert f'value="{code}"' in content
-        assert name in content
+def test_switcher_offers_the_three_languages_as_plain_links(client, home):
+    content = client.get("/take-action/").content.decode()
+    for code, name, url in (
+        ("en", "English", "/take-action/"),
+        ("fr", "français", "/fr/take-action/"),
+        ("zh-hant", "繁體中文", "/zh-hant/take-action/"),
+    ):
+        assert f'<a href="{url}" hreflang="{code}" lang="{code}"' in content
+        assert f">{name}</a>" in content
+    assert '<a href="/take-action/" hreflang="en" lang="en" aria-current="true">' in content
 
 
 def test_unknown_language_falls_back_to_english(client, home):

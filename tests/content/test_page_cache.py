@@ -26,7 +26,8 @@ def test_home_and_article_are_served_without_queries_once_cached(news):
         assert response.status_code == 200
         assert count == 0, url
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
-        assert token and b"placeholder" not in token.group(1)
+        if url == "/news/our-work/":  # the like button's form: each visitor's own token
+            assert token and b"placeholder" not in token.group(1)
 
 
 def test_feeds_and_staff_are_not_served_from_the_cache(client, news):

@@ -83,3 +83,21 @@ def test_a_letter_written_from_the_chinese_page_counts_on_the_campaign(client, c
     assert Delivery.objects.filter(state="sent").count() == 1
     for url in (campaign.url, chinese.url):
         assert 'data-testid="letter-count">1<' in client.get(url).content.decode(), url
+
+
+def test_the_switcher_and_hreflang_lead_to_the_pages_own_translation(client, home):
+    petition = make_petition(home)
+    french = _translate(petition, "fr", "Protégez les gens au Canada")
+    french.slug = "protegez"  # a translated address
+    french.save_revision().publish()
+    french.refresh_from_db()
+    html = client.get(petition.url).content.decode()
+    assert f'<link rel="alternate" hreflang="fr" href="http://127.0.0.1:8000{french.url}">' in html
+    assert (
+        f'<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000{petition.url}">' in html
+    )
+    assert 'hreflang="zh-hant" href="http' not in html  # not translated: no alternate
+    assert f'<a href="{french.url}" hreflang="fr" lang="fr">' in html
+    back = client.get(french.url).content.decode()
+    assert f'<a href="{petition.url}" hreflang="en" lang="en">' in back
+    assert f'<a href="/zh-hant{petition.url}" hreflang="zh-hant"' in back

@@ -2,6 +2,7 @@
 would learn each supporter's address and, from the photo, their riding)."""
 
 import io
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -88,7 +89,9 @@ def test_the_letter_page_shows_photos_from_harbours_own_media(
     page = _write_page(client, campaign)
     assert f'<img src="{mp.photo.url}"' in page
     assert mp.photo.url.startswith("/media/representatives/")
-    assert "127.0.0.1:" not in page and "ourcommons" not in page
+    # Nothing from the photo's source: not its server, not parliament's.
+    assert photo_server not in page and "ourcommons" not in page
+    assert not re.search(r'<img [^>]*src="https?://', page)
 
 
 def test_a_second_load_keeps_the_photo_and_a_new_address_replaces_it(campaign, photo_server):  # noqa: F811
