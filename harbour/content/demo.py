@@ -7,6 +7,7 @@ import json
 from io import BytesIO
 from typing import TextIO
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
@@ -15,6 +16,7 @@ from wagtail.models import Page, Site
 
 from harbour.core.roles import grant_member_authors_section
 
+from . import demo_translations
 from .demo_articles import bullet_list, heading, load_articles, paragraph
 from .models import Author, HomePage, NewsIndexPage, StandardPage
 from .services import site_address_sync
@@ -46,7 +48,7 @@ def _avatar(initials: str, name: str) -> Image:
 
 
 def _home(root: Page) -> HomePage:
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is not None:
         return home
     # Wagtail's first migration leaves a "Welcome to Wagtail" page at slug "home".
@@ -230,4 +232,5 @@ def load(*, stdout: TextIO) -> None:
     author = _author()
     load_articles(news, author, publish=_publish)
     _campaigns(home, news)
+    demo_translations.load(home)
     site_address_sync()  # every run: `make run PORT=...` moves the site's address

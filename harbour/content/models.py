@@ -7,6 +7,7 @@ of an article never resets its count.
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -287,8 +288,14 @@ class ArticlePage(CachedServeMixin, RoutablePageMixin, Page):
 
 
 def live_articles() -> models.QuerySet[ArticlePage]:
-    """Articles the public may see: published and not behind a view restriction."""
-    return ArticlePage.objects.live().public().order_by("-date", "-first_published_at")
+    """Articles the public may see: published and not behind a view restriction; each once,
+    in its original language (a translation is reached from its page's language links)."""
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("-date", "-first_published_at")
+    )
 
 
 class ArticleLike(models.Model):

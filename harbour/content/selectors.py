@@ -1,5 +1,6 @@
 """Reads for the public pages of the publishing app."""
 
+from django.conf import settings
 from django.db.models import Q
 
 from .models import ArticlePage, Author, NewsIndexPage
@@ -12,7 +13,12 @@ def published_authors_matching(query: str) -> list[tuple[Author, str]]:
     profile; only authors of a live, public article (a staff account with no published
     article is nobody's business)."""
     words = query.split()[:5]
-    index = NewsIndexPage.objects.live().public().first()
+    index = (
+        NewsIndexPage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+    )
     if not words or index is None:
         return []
     published = ArticlePage.objects.live().public()

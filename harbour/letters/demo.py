@@ -6,6 +6,7 @@ import datetime
 import random
 from typing import TextIO
 
+from django.conf import settings
 from django.utils import timezone
 
 from harbour.content.models import HomePage
@@ -75,7 +76,7 @@ def _letters(page: LetterCampaignPage, count: int, seed: int) -> None:
 
 
 def load(*, stdout: TextIO) -> None:
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         return
     ministers, _ = TargetGroup.objects.get_or_create(

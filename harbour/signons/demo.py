@@ -5,6 +5,7 @@ import datetime
 import random
 from typing import TextIO
 
+from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -12,6 +13,7 @@ from harbour.content.models import HomePage
 from harbour.core.postal import postal_code_province
 from harbour.people.models import Person
 
+from . import demo_translations
 from .counts import signature_counts_reconcile
 from .models import (
     Listing,
@@ -237,8 +239,9 @@ def _petition(home: HomePage) -> None:
 
 
 def load(*, stdout: TextIO) -> None:
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:  # content's demo runs first (INSTALLED_APPS order)
         home = Page.get_first_root_node()
     _statement(home)
     _petition(home)
+    demo_translations.load()

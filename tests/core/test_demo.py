@@ -21,8 +21,8 @@ def _snapshot():
         "pages": sorted(Page.objects.values_list("url_path", flat=True)),
         "authors": Author.objects.count(),
         "images": Image.objects.count(),
-        "principles": HomePage.objects.get().principles.count(),
-        "campaigns": HomePage.objects.get().campaigns.count(),
+        "principles": HomePage.objects.get(locale__language_code="en").principles.count(),
+        "campaigns": HomePage.objects.get(locale__language_code="en").campaigns.count(),
         "sites": Site.objects.count(),
         "authorship": list(ArticlePage.objects.values_list("slug", "authors__slug")),
         "signatures": Signature.objects.count(),
@@ -83,6 +83,15 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
         "Minister of Justice",
         "Minister of Immigration, Refugees and Citizenship",
     }
+    # The home page, About, the statement and the petition in French and Chinese.
+    for prefix, words in (("/fr", "Inscrivez-vous"), ("/zh-hant", "訂閱我們的最新消息")):
+        assert words in client.get(f"{prefix}/").content.decode()
+        assert client.get(f"{prefix}/about/").status_code == 200
+    french = client.get("/fr/stop-foreign-interference/").content.decode()
+    assert "Protéger les gens au Canada" in french
+    assert 'data-testid="signature-count">320<' in french  # the same count
+    chinese = client.get("/zh-hant/jan-6-mass-arrests/").content.decode()
+    assert "馬格尼茨基制裁" in chinese and "Canada-Hong Kong Link" in chinese
     signers = Signature.objects.filter(page__slug="stop-foreign-interference")
     for signer in signers.select_related("person"):
         assert signer.city in CITIES_BY_POSTAL_LETTER[signer.person.postal_code[0]]
