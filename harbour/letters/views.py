@@ -20,6 +20,7 @@ from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 from harbour.representatives.lookup import district_search
 from harbour.representatives.models import ElectoralDistrict
+from harbour.representatives.selectors import representative_local_title
 from harbour.representatives.services import letters_may_go_to
 
 from . import selectors, services
@@ -102,7 +103,9 @@ def _write_page(
         "matches": matches or [],
         "query": query,
         "targets": targets,
-        "recipients": [(rep, greeting(rep, district)) for rep in targets],
+        "recipients": [
+            (rep, greeting(rep, district), representative_local_title(rep)) for rep in targets
+        ],
         "show_greetings": "{greeting}" in page.body_template,
         "letter_form": letter_form or LetterForm(initial=initial, max_length=page.max_length),
         "mailto": _mailto(page, targets, district) if page.delivery == "mailto" else "",

@@ -3,7 +3,13 @@ them. Loaded from public data by `manage.py load_representatives`; editors corre
 in the admin, and a later load keeps their corrections (see `edited_fields`)."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def local_district_name(name_en: str, name_fr: str) -> str:
+    language = get_language() or ""
+    return name_fr if language.startswith("fr") and name_fr else name_en
 
 
 class ElectoralDistrict(models.Model):
@@ -21,6 +27,12 @@ class ElectoralDistrict(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+    @property
+    def local_name(self) -> str:
+        """The name in the visitor's language: French from the data; English otherwise
+        (the data has no Chinese names)."""
+        return local_district_name(self.name_en, self.name_fr)
 
 
 class Office(models.TextChoices):

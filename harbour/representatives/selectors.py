@@ -4,6 +4,7 @@ models' managers, so that "sitting member" and a district's identity are defined
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from .models import ElectoralDistrict, Office, Representative, RoleKind
 
@@ -36,3 +37,23 @@ def representative_title(rep: Representative) -> str:
     if rep.office == Office.MP and rep.district is not None:
         return f"Member of Parliament for {rep.district.name_en}"
     return rep.get_office_display()
+
+
+def representative_local_title(rep: Representative) -> str:
+    """What the public pages call `rep`, in the visitor's language (`roles` and `district`
+    prefetched): the portfolio (French title from the data), else "Député·e de ..." in
+    French (the data has no gender), "... 國會議員" in Chinese, "MP for ..." in English."""
+    language = get_language() or ""
+    cabinet = [r for r in rep.roles.all() if r.kind == RoleKind.CABINET]
+    if cabinet:
+        role = cabinet[0]
+        return role.title_fr if language.startswith("fr") and role.title_fr else role.title_en
+    if rep.office != Office.MP or rep.district is None:
+        return str(rep.get_office_display())
+    if language.startswith("fr"):
+        name = rep.district.name_fr or rep.district.name_en
+        of = "d’" if name[:1].upper() in "AEIOUYÉÈÊÎÔH" else "de "
+        return f"Député·e {of}{name}"
+    if language.startswith("zh"):
+        return f"{rep.district.name_en} 國會議員"
+    return f"MP for {rep.district.name_en}"

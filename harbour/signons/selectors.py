@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from harbour.core.postal import PROVINCE_NAMES
+from harbour.representatives.models import local_district_name
 
 from .counts import count_total
 from .models import Listing, Signature, SignatureState, SignerKind
@@ -89,23 +90,37 @@ def latest_signers(*, page: Page, limit: int = 10) -> list[Signature]:
 
 
 def signatures_by_province(*, page: Page) -> list[tuple[str, int]]:
-    """Counted signatures per province, cached for a minute (a GROUP BY, not per view)."""
+    """Counted signatures per province (its name in the visitor's language), cached for a
+    minute by province code (a GROUP BY, not per view)."""
     key = f"signons:by-province:{page.pk}"
     rows = cache.get(key)
     if rows is None:
         rows = [
-            (PROVINCE_NAMES.get(row["province"], row["province"] or "—"), row["n"])
+            (row["province"], row["n"])
             for row in _public(page)
             .values("province")
             .annotate(n=Count("pk"))
             .order_by("-n", "province")
         ]
         cache.set(key, rows, STATS_SECONDS)
-    return rows
+    return [(str(PROVINCE_NAMES.get(code, code or "—")), n) for code, n in rows]
 
 
-def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, str, int]]:
-    """(district name, province, count) of counted signatures, largest first; cached."""
+@dataclass(frozen=True)
+class DistrictCount:
+    name_en: str
+    name_fr: str
+    province: str
+    n: int
+
+    @property
+    def name(self) -> str:
+        """In the visitor's language (cached rows serve every language)."""
+        return local_district_name(self.name_en, self.name_fr)
+
+
+def signatures_by_district(*, page: Page, limit: int = 400) -> list[DistrictCount]:
+    """Counted signatures per federal district, largest first; cached."""
     from harbour.representatives.selectors import districts_by_code
 
     key = f"signons:by-district:{page.pk}"
@@ -120,9 +135,9 @@ def signatures_by_district(*, page: Page, limit: int = 400) -> list[tuple[str, s
         )
         names = districts_by_code(row["district_code"] for row in counts)
         rows = [
-            (names[r["district_code"]].name_en, names[r["district_code"]].province, r["n"])
+            DistrictCount(d.name_en, d.name_fr, d.province, r["n"])
             for r in counts
-            if r["district_code"] in names
+            if (d := names.get(r["district_code"])) is not None
         ]
         cache.set(key, rows, STATS_SECONDS)
     return rows

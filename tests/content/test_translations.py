@@ -9,7 +9,7 @@ from wagtail.models import Locale
 
 from harbour.signons.counts import count_total
 from harbour.signons.models import Signature
-from tests.letters.test_flow import LETTER, campaign  # noqa: F401 (fixture)
+from tests.letters.test_flow import FIXTURE, LETTER, campaign  # noqa: F401 (fixture)
 from tests.signons.factories import INDIVIDUAL, make_petition
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,40 @@ def test_the_switcher_and_hreflang_lead_to_the_pages_own_translation(client, hom
     back = client.get(french.url).content.decode()
     assert f'<a href="{petition.url}" hreflang="en" lang="en">' in back
     assert f'<a href="/zh-hant{petition.url}" hreflang="zh-hant"' in back
+
+
+def test_french_pages_name_ridings_provinces_and_members_in_french(client, campaign):  # noqa: F811
+    from harbour.representatives.models import ElectoralDistrict
+
+    oakville = ElectoralDistrict.objects.get(code="35075")
+    french = _translate(campaign, "fr", "Écrivez à votre député")
+    page = client.post(french.url + "write/", {"postal_code": "L6H 1A1"}).content.decode()
+    assert re.search(r"Votre circonscription\s: <strong>Oakville-Est</strong>", page)
+    assert oakville.name_fr == "Oakville-Est"
+    assert "Ministre des Affaires étrangères" in page  # Oakville East's MP is a minister
+    ajax = client.post(french.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
+    assert "Député·e d’Ajax" in ajax
+    chinese = _translate(campaign, "zh-hant", "寫信給你的國會議員")
+    page = client.post(chinese.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
+    assert "Ajax 國會議員" in page
+    english = client.post(campaign.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
+    assert "MP for Ajax" in english
+
+
+def test_the_french_petition_names_provinces_and_districts_in_french(client, home):
+    from django.core.management import call_command
+
+    from harbour.representatives.services import fsa_table_forget
+    from harbour.signons.services import confirmation_token as token
+    from harbour.signons.services import signature_confirm
+
+    call_command("load_representatives", "--dir", str(FIXTURE), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    fsa_table_forget()
+    petition = make_petition(home)
+    french = _translate(petition, "fr", "Protégez les gens au Canada")
+    client.post(petition.url + "sign/", {**INDIVIDUAL, "individual-postal_code": "L6H 1A1"})
+    signature_confirm(token=token(Signature.objects.get()))
+    page = client.get(french.url).content.decode()
+    assert "<td>Ontario</td><td>1</td>" in page
+    assert "<td>Oakville-Est</td><td>ON</td><td>1</td>" in page
+    assert "<td>Oakville East</td>" in client.get(petition.url).content.decode()
