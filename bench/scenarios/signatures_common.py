@@ -16,8 +16,9 @@ PETITION_SLUG = "stop-foreign-interference"
 PETITION_TITLE = "Protect people in Canada from foreign interference"
 
 
-# Where the petition's form posts (read from the page: `/sign-on/<page id>/`, outside
-# Wagtail's routing); this default is replaced by the first GET of the petition.
+# Where the petition's form posts (read from the page: the page's own address, taken by
+# signons.views.page_post_or_serve without Wagtail's routing); this default is replaced by
+# the first GET of the petition.
 class Sign:
     """Where the petition's form posts: `path` is read from the page by the first GET of the
     run (signatures_load._csrf_pair); every module reads it here."""

@@ -114,7 +114,7 @@ def _csrf_pair(base_url: str) -> Csrf:
         )
     if "csrf-placeholder" in body:
         raise RuntimeError(f"GET {PETITION} left the CSRF placeholder in the page")
-    action = re.search(r'<form method="post" action="(/sign-on/\d+/)"', body)
+    action = re.search(r'<form method="post" action="(/[^"#]*)', body)
     if action:
         Sign.path = action.group(1)
     return Csrf(cookie=cookie["csrftoken"].value, token=token.group(1))

@@ -164,9 +164,33 @@ def signon_page_for_signing(page_id: int) -> "SignOnPage | None":
     return page
 
 
+_paths: dict[str, object] = {}
+
+
+def signon_page_id_for_path(path: str) -> int | None:
+    """The id of the live sign-on page (in any language) whose address is `path`, from a
+    map of every such page's address this process rebuilds every few seconds: the page's
+    own address takes its form's POST without Wagtail's routing (several queries)."""
+    from .models.pages import PetitionPage, StatementPage
+
+    now = time.monotonic()
+    built = _paths.get("at")
+    if not isinstance(built, float) or now - built >= _PAGE_SECONDS:
+        addresses: dict[str, int] = {}
+        for model in (StatementPage, PetitionPage):
+            for page in model.objects.live().only("id", "url_path", "locale_id"):
+                if page.url:
+                    addresses[page.url] = page.pk
+        _paths.clear()
+        _paths.update({"at": now, "map": addresses})
+    found = _paths["map"]
+    return found.get(path) if isinstance(found, dict) else None
+
+
 def signon_pages_forget() -> None:
     """Drop this process's remembered pages (tests; a worker lets them expire)."""
     _pages.clear()
+    _paths.clear()
 
 
 def signatures_held_below(path: str) -> bool:

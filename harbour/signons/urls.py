@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,7 @@ urlpatterns = [
     # The sign-on forms post here rather than through Wagtail's page routing, which costs
     # several queries per request on the hottest write path.
     path("sign-on/<int:page_id>/", views.sign_by_id, name="sign"),
+    # Every page address (Wagtail's own pattern, less the home page), ahead of Wagtail's:
+    # a sign-on form's POST to its page is signed here, the rest is served by Wagtail.
+    re_path(r"^((?:[\w\-]+/)+)$", views.page_post_or_serve, name="page_post_or_serve"),
 ]

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from wagtail.views import serve as wagtail_serve
 
 from harbour.core import pagecache
 from harbour.core.branding import brand_logo, brand_logo_data_uri
@@ -74,6 +75,17 @@ def signon_page(request: HttpRequest, page: SignOnPage) -> HttpResponse:
     html = response.render().content.decode()
     pagecache.store(request, html, PAGE_CACHE_SECONDS)
     return pagecache.personalise(request, html)
+
+
+def page_post_or_serve(request: HttpRequest, path: str) -> HttpResponse:
+    """In front of Wagtail's page serving: a sign-on form posts to its page's own address
+    (so an error re-renders there), and that POST takes the short path below instead of
+    Wagtail's routing; anything else is Wagtail's `serve` as usual."""
+    if request.method == "POST":
+        page_id = selectors.signon_page_id_for_path(request.path)
+        if page_id is not None:
+            return sign_by_id(request, page_id)
+    return wagtail_serve(request, path)
 
 
 def sign_by_id(request: HttpRequest, page_id: int) -> HttpResponse:
