@@ -94,8 +94,16 @@ class LetterCampaignPage(RoutablePageMixin, ActionPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        from .views import campaign_page
+        from .views import campaign_page, submit, write
 
+        # The forms post to the page's own address, so that errors re-render there: the
+        # postal code (and "Not your riding?") steps, or the letter itself (step=send).
+        if request.method == "POST":
+            return (
+                submit(request, self)
+                if request.POST.get("step") == "send"
+                else write(request, self)
+            )
         return campaign_page(request, self)
 
     @path("write/", name="write")
