@@ -32,7 +32,7 @@ run: install
 	$(DEV) $(PY) manage.py create_admin
 	@echo "Serving on $(SITE_URL)/ with a task worker; e-mail goes to var/mail/. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(DEV) $(PY) manage.py db_worker --queue-name default & \
+	  $(DEV) $(PY) manage.py dev_worker --queue-name default & \
 	  (sleep 12 && $(DEV) $(PY) manage.py create_admin) & \
 	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	  wait
