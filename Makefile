@@ -38,10 +38,12 @@ run: install
 	  wait
 
 # Debian's chromium for the Playwright tests (Playwright's own browser download cannot work
-# here), and pango and fonts for the PDF of a statement (weasyprint).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# here), and pango and fonts for the PDF of a statement (weasyprint): Noto CJK so that a
+# statement in Traditional Chinese prints its characters, not empty boxes.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2 \
+	    || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 	  echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; fi

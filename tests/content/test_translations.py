@@ -138,3 +138,19 @@ def test_the_french_petition_names_provinces_and_districts_in_french(client, hom
     assert "<td>Ontario</td><td>1</td>" in page
     assert "<td>Oakville-Est</td><td>ON</td><td>1</td>" in page
     assert "<td>Oakville East</td>" in client.get(petition.url).content.decode()
+
+
+def test_the_chinese_statement_pdf_embeds_a_chinese_font(client, home):
+    from tests.signons.factories import make_statement
+
+    statement = make_statement(home)
+    chinese = _translate(statement, "zh-hant", "譴責大搜捕的聯合聲明")
+    pdf = client.get(chinese.url + "pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The characters are drawn with a CJK font (make test installs Noto CJK), not boxes:
+    # its name is in the PDF's (compressed) object streams.
+    import zlib
+
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.S)
+    inflated = b"".join(zlib.decompress(data) for data in streams if data[:1] == b"x")
+    assert b"NotoSansCJK" in inflated
