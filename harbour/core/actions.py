@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
+
 
 @dataclass(frozen=True)
 class ActionCard:
@@ -24,6 +26,28 @@ class ActionCard:
     image: Any  # a Wagtail image or None
     featured: bool
     opened_at: datetime.datetime
+
+    @classmethod
+    def for_page(
+        cls, page: Any, *, kind: str, verb: str, count: int, counted: str, goal: int | None = None
+    ) -> "ActionCard":
+        """The card of an action page (a core.models.ActionPage, in the site's default
+        language), its words and link in the visitor's language where it is translated."""
+        shown = page.in_language(get_language() or "")
+        return cls(
+            title=shown.title,
+            url=shown.url,
+            kind=kind,
+            verb=verb,
+            count=count,
+            counted=counted,
+            goal=goal,
+            closes_at=page.closes_at,
+            summary=shown.summary or shown.search_description,
+            image=page.feature_image,
+            featured=page.featured,
+            opened_at=page.opens_at,
+        )
 
     @property
     def percent(self) -> int:

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -159,21 +158,13 @@ def open_campaign_cards() -> list[ActionCard]:
         .filter(locale__language_code=settings.LANGUAGE_CODE)
     ):
         if page.is_open():
-            shown = page.in_language(get_language() or "")  # the visitor's language's copy
             cards.append(
-                ActionCard(
-                    title=shown.title,
-                    url=shown.url,
+                ActionCard.for_page(
+                    page,
                     kind=str(_("Letter campaign")),
                     verb=str(_("Write your letter")),
                     count=public_letter_count(page=page),
                     counted=str(_("letters sent")),
-                    goal=None,
-                    closes_at=page.closes_at,
-                    summary=shown.summary or shown.search_description,
-                    image=page.feature_image,
-                    featured=page.featured,
-                    opened_at=page.opens_at,
                 )
             )
     return cards

@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower, Trim
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -298,22 +297,15 @@ def open_sign_on_cards() -> list["ActionCard"]:
         ):
             if not page.is_open():
                 continue
-            shown = page.in_language(get_language() or "")  # the visitor's language's copy
             petition = isinstance(page, PetitionPage)
             cards.append(
-                ActionCard(
-                    title=shown.title,
-                    url=shown.url,
+                ActionCard.for_page(
+                    page,
                     kind=str(_("Petition")) if petition else page.get_kind_display(),
                     verb=str(_("Sign the petition") if petition else _("Read and sign")),
                     count=count_total(page=page),
                     counted=str(_("signatures")),
                     goal=page.goal if petition else None,
-                    closes_at=page.closes_at,
-                    summary=shown.summary or shown.search_description,
-                    image=page.feature_image,
-                    featured=page.featured,
-                    opened_at=page.opens_at,
                 )
             )
     return cards
