@@ -48,7 +48,7 @@ def campaign_for_run() -> tuple[Any, dict[str, Any]]:
     """The demo campaign, set to send each letter at once to the supporter's MP."""
     from harbour.letters.models import LetterCampaignPage
 
-    campaign = LetterCampaignPage.objects.get(slug=CAMPAIGN_SLUG)
+    campaign = LetterCampaignPage.objects.get(slug=CAMPAIGN_SLUG, locale__language_code="en")
     before = {field: getattr(campaign, field) for field in CAMPAIGN_SETTINGS}
     # An update of the row, not a page save: a save would add a revision and queue
     # Wagtail's indexing tasks into the queue the workers are about to drain.

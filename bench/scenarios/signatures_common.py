@@ -24,6 +24,7 @@ class Sign:
     run (signatures_load._csrf_pair); every module reads it here."""
 
     path = PETITION + "sign/"
+    page_id = 0  # the petition's (original) page, read from the database before the run
 
 
 THANKS = PETITION + "thanks/"

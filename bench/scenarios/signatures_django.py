@@ -45,7 +45,7 @@ def counts() -> None:
     from harbour.signons.counts import count_total
     from harbour.signons.models import PetitionPage, Signature, SignatureState
 
-    page = PetitionPage.objects.get(slug=PETITION_SLUG)
+    page = PetitionPage.objects.get(slug=PETITION_SLUG, locale__language_code="en")
     _output(
         {
             "count_total": count_total(page=page),

@@ -47,14 +47,19 @@ def _flush_redis() -> str | None:
 
 
 def _snapshot(db: Any) -> Snapshot:
+    # The original page (its French and Chinese translations share the slug, and signatures
+    # are stored against the original).
     page = db.execute(
         "SELECT p.id FROM wagtailcore_page p "
-        "JOIN signons_petitionpage pp ON pp.page_ptr_id = p.id WHERE p.slug = %s",
+        "JOIN signons_petitionpage pp ON pp.page_ptr_id = p.id "
+        "JOIN wagtailcore_locale l ON l.id = p.locale_id "
+        "WHERE p.slug = %s AND l.language_code = 'en'",
         (PETITION_SLUG,),
     ).fetchone()
     if page is None:
         raise RuntimeError(f"no petition page {PETITION_SLUG!r}: load_demo did not create it")
     page_id = int(page[0])
+    Sign.page_id = page_id
 
     def one(query: str, params: tuple[Any, ...] = ()) -> int:
         row = db.execute(query, params).fetchone()
@@ -164,7 +169,7 @@ def _post_load(mode: str) -> tuple[str, str, str]:
         "sign": (Sign.path, "302", THANKS),
         "insert": (INSERT, "200", ""),
         "enqueue": (INSERT_ENQUEUE, "200", ""),
-        "service": (SERVICE_PREFIX + Sign.path.rstrip("/").rsplit("/", 1)[-1] + "/", "302", THANKS),
+        "service": (f"{SERVICE_PREFIX}{Sign.page_id}/", "302", THANKS),
     }[mode]
 
 
