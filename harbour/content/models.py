@@ -132,7 +132,14 @@ class HomePage(CachedServeMixin, Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = live_articles().select_related("image")[:5]
-        context["actions"] = open_actions()[:HOME_ACTIONS]
+        actions = open_actions()
+        context["actions"] = actions[:HOME_ACTIONS]
+        # A campaign theme that leads to an open action shows that action's progress.
+        by_url = {card.url: card for card in actions}
+        context["themes"] = [
+            (theme, by_url.get(theme.link_page.url) if theme.link_page else None)
+            for theme in self.campaigns.select_related("link_page")
+        ]
         return context
 
 

@@ -2,6 +2,7 @@
 first, with their counts; the home page shows them as cards that link to the actions."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -70,3 +71,33 @@ def test_every_page_leads_to_take_action_and_the_home_page_shows_the_cards(clien
 def test_with_nothing_open_take_action_says_so(client, home):
     text = client.get("/take-action/").content.decode()
     assert "No action is open right now." in text
+
+
+def test_a_home_theme_leading_to_an_action_shows_its_progress_and_a_featured_card_its_image(
+    client, home
+):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    from harbour.signons.models import PetitionPage
+
+    petition = make_petition(home)
+    _confirmed(petition, 3)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 400), (200, 30, 40)).save(buffer, format="PNG")
+    picture = Image.objects.create(title="March", file=ImageFile(buffer, name="march.png"))
+    PetitionPage.objects.filter(pk=petition.pk).update(featured=True, feature_image=picture)
+    home.campaigns.create(sort_order=0, title="Stop interference", summary="x", link_page=petition)
+    home.campaigns.create(sort_order=1, title="A theme", summary="y")
+    home.save_revision().publish()
+    page = client.get(home.url).content.decode()
+    theme = page.split(f'<h3><a href="{petition.url}">Stop interference</a></h3>')[1]
+    theme = theme.split("</li>")[0]
+    assert f'<progress value="3" max="{petition.goal}"' in theme
+    assert "<strong>3</strong> of 100 signatures · Sign the petition" in theme
+    other = page.split("<h3>A theme</h3>")[1].split("</li>")[0]
+    assert "progress" not in other
+    assert re.search(r'<img (?=[^>]*class="action-image")(?=[^>]*src="/media/images/march)', page)
