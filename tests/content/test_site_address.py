@@ -26,7 +26,7 @@ def test_make_run_gives_every_process_the_port_in_site_url():
         check=True,
         env={"PATH": "/usr/bin:/bin"},  # no SITE_URL from outside
     ).stdout
-    for command in ("migrate", "load_demo", "create_admin", "db_worker", "runserver"):
+    for command in ("migrate", "load_demo", "create_admin", "dev_worker", "runserver"):
         lines = [line for line in plan.splitlines() if f"manage.py {command}" in line]
         assert lines and all("SITE_URL=http://127.0.0.1:8011" in line for line in lines), command
     assert "runserver 127.0.0.1:8011" in plan
