@@ -9,5 +9,8 @@ urlpatterns = [
     path("sign-on/<int:page_id>/", views.sign_by_id, name="sign"),
     # Every page address (Wagtail's own pattern, less the home page), ahead of Wagtail's:
     # a sign-on form's POST to its page is signed here, the rest is served by Wagtail.
-    re_path(r"^((?:[\w\-]+/)+)$", views.page_post_or_serve, name="page_post_or_serve"),
+    # Wagtail's own `_util/` views (front-end login, page passwords) stay Wagtail's.
+    re_path(
+        r"^(?!_util/)((?:[\w\-]+/)+)$", views.page_post_or_serve, name="page_post_or_serve"
+    ),
 ]

@@ -185,9 +185,10 @@ def test_the_form_posts_to_its_page_and_signs_outside_wagtail_routing(client, ho
     assert client.post("/sign-on/999999/", INDIVIDUAL).status_code == 404
     assert client.post(f"/sign-on/{petition.pk}/", INDIVIDUAL).status_code == 302  # still
     assert Signature.objects.count() == 2
-    # Other pages are Wagtail's as before.
+    # Other pages are Wagtail's as before, its own views included.
     assert client.get(petition.url).status_code == 200
     assert client.get("/no-such-page/").status_code == 404
+    assert client.get("/_util/login/").status_code == 200
 
 
 def test_honeypot_looks_like_success_but_stores_nothing(client, home):
