@@ -10,7 +10,5 @@ urlpatterns = [
     # Every page address (Wagtail's own pattern, less the home page), ahead of Wagtail's:
     # a sign-on form's POST to its page is signed here, the rest is served by Wagtail.
     # Wagtail's own `_util/` views (front-end login, page passwords) stay Wagtail's.
-    re_path(
-        r"^(?!_util/)((?:[\w\-]+/)+)$", views.page_post_or_serve, name="page_post_or_serve"
-    ),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)+)$", views.page_post_or_serve, name="page_post_or_serve"),
 ]
