@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -8,6 +9,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from .actions import open_actions
 from .branding import brand, brand_logo
+from .taskstats import task_backlog
 
 
 def brand_css(request: HttpRequest) -> HttpResponse:
@@ -41,10 +43,42 @@ def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> H
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Load balancers' check: the process answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for a load balancer: the process answers (nothing else is asked)."""
     return JsonResponse({"ok": True})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database and the cache answer, and the task queue is keeping up
+    (backlog and oldest waiting task under HARBOUR_READY_MAX_BACKLOG and
+    HARBOUR_READY_MAX_WAIT_SECONDS). 200 when all hold, else 503; counts only."""
+    checks: dict[str, bool] = {}
+    details: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = True
+    except DatabaseError:
+        checks["database"] = False
+    try:
+        cache.set("harbour:readyz", 1, 10)
+        checks["cache"] = cache.get("harbour:readyz") == 1
+    except Exception:  # noqa: BLE001 - any cache failure means "not ready"
+        checks["cache"] = False
+    if checks["database"]:
+        backlog = task_backlog()
+        wait = backlog.oldest_ready_seconds or 0.0
+        details = {
+            "ready": backlog.ready,
+            "running": backlog.running,
+            "oldest_ready_s": round(wait, 1),
+        }
+        checks["tasks"] = (
+            backlog.ready <= settings.HARBOUR_READY_MAX_BACKLOG
+            and wait <= settings.HARBOUR_READY_MAX_WAIT_SECONDS
+        )
+    ok = all(checks.values()) and len(checks) == 3
+    return JsonResponse({"ok": ok, "checks": checks, "tasks": details}, status=200 if ok else 503)
 
 
 @requires_csrf_token

@@ -38,6 +38,8 @@ env = environ.Env(
     HARBOUR_CONFIRM_DAYS=(int, 7),
     HARBOUR_SIGNATURE_CONFIRM_DAYS=(int, 0),  # deprecated alias of HARBOUR_CONFIRM_DAYS
     HARBOUR_REPRESENTATIVES_DIR=(str, ""),
+    HARBOUR_READY_MAX_BACKLOG=(int, 5000),
+    HARBOUR_READY_MAX_WAIT_SECONDS=(int, 300),
     HARBOUR_MPS_CSV_URL=(str, "https://www.ourcommons.ca/Members/en/search/csv"),
     HARBOUR_DISTRICTS_CSV_URL=(str, "https://www.elections.ca/res/cir/list/ED-Canada_2023.csv"),
     HARBOUR_REPRESENT_URL=(str, ""),
@@ -293,6 +295,10 @@ HARBOUR_CONFIRM_DAYS = (
 # Where `load_representatives` reads districts, MPs and the FSA table (empty: the project's
 # own copy in harbour/representatives/data, written by `representatives_export`).
 HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
+# /readyz answers 503 (take this process out of the pool) past these: tasks waiting, and the
+# age of the oldest (workers stopped, or falling behind).
+HARBOUR_READY_MAX_BACKLOG = env("HARBOUR_READY_MAX_BACKLOG")
+HARBOUR_READY_MAX_WAIT_SECONDS = env("HARBOUR_READY_MAX_WAIT_SECONDS")
 # `load_representatives --download` reads the official sources: the House of Commons
 # members export (CSV) and Elections Canada's list of federal electoral districts (CSV).
 HARBOUR_MPS_CSV_URL = env("HARBOUR_MPS_CSV_URL")
