@@ -42,8 +42,11 @@ def representative_title(rep: Representative) -> str:
 def representative_local_title(rep: Representative) -> str:
     """What the public pages call `rep`, in the visitor's language (`roles` and `district`
     prefetched): the portfolio (French title from the data), else "Député·e de ..." in
-    French (the data has no gender), "... 國會議員" in Chinese, "MP for ..." in English."""
+    French (the data has no gender), "... 國會議員" in Chinese; in English what the letters
+    say (`representative_title`)."""
     language = get_language() or ""
+    if not language.startswith(("fr", "zh")):
+        return representative_title(rep)
     cabinet = [r for r in rep.roles.all() if r.kind == RoleKind.CABINET]
     if cabinet:
         role = cabinet[0]
@@ -54,6 +57,4 @@ def representative_local_title(rep: Representative) -> str:
         name = rep.district.name_fr or rep.district.name_en
         of = "d’" if name[:1].upper() in "AEIOUYÉÈÊÎÔH" else "de "
         return f"Député·e {of}{name}"
-    if language.startswith("zh"):
-        return f"{rep.district.name_en} 國會議員"
-    return f"MP for {rep.district.name_en}"
+    return f"{rep.district.name_en} 國會議員"

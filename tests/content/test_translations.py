@@ -118,7 +118,7 @@ def test_french_pages_name_ridings_provinces_and_members_in_french(client, campa
     page = client.post(chinese.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
     assert "Ajax 國會議員" in page
     english = client.post(campaign.url + "write/", {"postal_code": "L1S 2A3"}).content.decode()
-    assert "MP for Ajax" in english
+    assert "Member of Parliament for Ajax" in english
 
 
 def test_the_french_petition_names_provinces_and_districts_in_french(client, home):

@@ -10,24 +10,15 @@ from django.utils import timezone
 from harbour.letters.models import LetterCampaignPage
 from harbour.signons.counts import signature_counts_reconcile
 from harbour.signons.models import Signature, SignatureState
+from tests.letters.factories import make_campaign
 from tests.signons.factories import make_petition, make_statement
 
 pytestmark = pytest.mark.django_db
 
 
 def _letters_campaign(home, **fields):
-    values = {
-        "title": "Write to your MP about the treaty",
-        "slug": "treaty",
-        "subject_template": "The treaty",
-        "body_template": "{greeting}\n\nPlease end it.",
-        "opens_at": timezone.now() - datetime.timedelta(days=1),
-        **fields,
-    }
-    page = LetterCampaignPage(**values)
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    values = {"title": "Write to your MP about the treaty", "slug": "treaty", **fields}
+    return make_campaign(home, body_template="{greeting}\n\nPlease end it.", **values)
 
 
 def _confirmed(page, count):

@@ -1,16 +1,14 @@
 """Each letter greets its own recipient: a minister as a minister of their portfolio, a
 member as an MP, the supporter's own MP as their member even when a minister."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from harbour.letters.models import LetterCampaignPage
 from harbour.representatives.models import Representative, TargetGroup
 
+from .factories import make_campaign
 from .test_flow import FIXTURE, LETTER, _confirm
 
 pytestmark = pytest.mark.django_db
@@ -19,16 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ministers_campaign(home):
     call_command("load_representatives", "--dir", str(FIXTURE))
-    page = LetterCampaignPage(
+    page = make_campaign(
+        home,
         title="End the treaty",
         slug="treaty",
         subject_template="End the treaty",
         body_template="{addressee}\n\n{greeting}\n\nPlease end the treaty.\n\n{supporter_name}",
-        opens_at=timezone.now() - datetime.timedelta(days=1),
         allow_editing=False,  # each office receives the campaign's words, filled for it
     )
-    home.add_child(instance=page)
-    page.save_revision().publish()
     group = TargetGroup.objects.create(name="Two portfolios", kind="portfolios", parameter="MFA")
     page.target_groups.add(group)
     page.save_revision().publish()

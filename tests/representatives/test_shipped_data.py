@@ -2,20 +2,18 @@
 `representatives_export`): a clean checkout finds the MP of a real postal code without any
 folder beside it."""
 
-import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from harbour.letters.models import LetterCampaignPage
 from harbour.representatives.export import DATA_DIR
 from harbour.representatives.lookup import district_lookup
 from harbour.representatives.models import ElectoralDistrict, PostalArea, Role
 from harbour.representatives.selectors import sitting_mps
 from harbour.representatives.services import data_dir
+from tests.letters.factories import make_campaign
 
 FIXTURE = Path(__file__).parents[2] / "harbour" / "representatives" / "fixtures" / "canada"
 # Parliament Hill, downtown Vancouver, Toronto's waterfront, Montréal's Plateau, Calgary's core.
@@ -65,15 +63,7 @@ def test_real_postal_codes_find_their_district_and_mp(shipped, postal_code, dist
 
 
 def test_the_letter_form_shows_the_mp_of_a_parliament_hill_postal_code(client, home, shipped):
-    campaign = LetterCampaignPage(
-        title="Write to your MP",
-        slug="write",
-        subject_template="A question, {representative}",
-        body_template="Dear {representative},\n\nPlease act.\n\n{supporter_name}",
-        opens_at=timezone.now() - datetime.timedelta(days=1),
-    )
-    home.add_child(instance=campaign)
-    campaign.save_revision().publish()
+    campaign = make_campaign(home)
     page = client.post(campaign.url + "write/", {"postal_code": "K1A 0A6"}).content.decode()
     mp = sitting_mps().get(district__name_en="Ottawa Centre")
     assert "Ottawa Centre" in page
@@ -121,15 +111,7 @@ def test_not_your_riding_finds_every_riding_of_a_city(shipped):
 
 
 def test_the_write_page_says_when_no_riding_matches(client, home, shipped):
-    campaign = LetterCampaignPage(
-        title="Write to your MP",
-        slug="write",
-        subject_template="A question",
-        body_template="{greeting}\n\nPlease act.",
-        opens_at=timezone.now() - datetime.timedelta(days=1),
-    )
-    home.add_child(instance=campaign)
-    campaign.save_revision().publish()
+    campaign = make_campaign(home, body_template="{greeting}\n\nPlease act.")
     data = {"postal_code": "K1A 0A6", "district_query": "Atlantis"}
     page = client.post(campaign.url + "write/", data).content.decode()
     assert "No riding matches “Atlantis”." in page
