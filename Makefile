@@ -73,7 +73,7 @@ serve-prod: install
 	DJANGO_SETTINGS_MODULE=harbour.settings.production $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py harbour.wsgi
 
 worker: install
-	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py db_worker --queue-name default
+	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py task_worker --queue-name default
 
 # Refresh translation catalogues (needs GNU gettext) and compile them.
 messages: install

@@ -8,7 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Harbour core"
 
     def ready(self) -> None:
-        from . import roles
+        from django_tasks_db.compat import task_finished
+
+        from . import admin_tasks, roles, taskrecovery
+        from .dashboard import attention_register
+
+        # A temporary failure of any task of ours is retried with back-off.
+        task_finished.connect(taskrecovery.on_task_finished, dispatch_uid="harbour-task-retry")
+        attention_register(admin_tasks.attention)
 
         # Roles are data every database needs (tests included), so they follow migrations.
         post_migrate.connect(roles.ensure_roles_after_migrate, sender=self)

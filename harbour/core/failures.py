@@ -25,6 +25,11 @@ class TaskFailure(Exception):
     """A task of ours failed; the message says how, never with whose data."""
 
 
+class TemporaryTaskFailure(TaskFailure):
+    """A failure that trying again later may mend (an SMTP 4xx, no connection, a database
+    that went away): core.taskrecovery runs the task again, with back-off."""
+
+
 def failure_kind(error: BaseException) -> str:
     """TEMPORARY: trying again later may work (an SMTP 4xx, no connection, a database that
     went away); PERMANENT: it will not (an SMTP 5xx); UNKNOWN otherwise."""
@@ -64,6 +69,7 @@ def scrubbed(function: Callable[P, R]) -> Callable[P, R]:
         except TaskFailure:
             raise  # already described without personal data
         except Exception as error:
-            raise TaskFailure(failure_describe(error)) from None
+            failure = TemporaryTaskFailure if failure_kind(error) == TEMPORARY else TaskFailure
+            raise failure(failure_describe(error)) from None
 
     return run

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .branding import brand
-from .failures import TaskFailure
+from .failures import TaskFailure, TemporaryTaskFailure
 from .mailconnection import connection_discard, worker_connection
 
 PERMANENT, TEMPORARY, UNCERTAIN = "permanent", "temporary", "uncertain"
@@ -105,14 +105,22 @@ def owner_mail_send(
             to=[to],
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    if claim and not _claim(claim):
-        return False
+    if claim:
+        # Connect before claiming: a worker killed while the server is slow to greet, or a
+        # server that is down, leaves no claim behind, so the retry sends the e-mail.
+        try:
+            worker_connection()
+        except (OSError, ValueError) as refused:
+            connection_discard()
+            raise TemporaryTaskFailure(f"{TEMPORARY}: {type(refused).__name__}") from None
+        if not _claim(claim):
+            return False
     failure = mail_send(message)
     if claim:
         _claim_settle(claim, failure[0] if failure else None)
     if failure is not None:
         kind, error = failure
-        raise TaskFailure(f"{kind}: {error}")
+        raise (TemporaryTaskFailure if kind == TEMPORARY else TaskFailure)(f"{kind}: {error}")
     return True
 
 

@@ -56,6 +56,25 @@ class MailClaim(models.Model):
         return f"{self.key} ({self.state})"
 
 
+class TaskWorker(models.Model):
+    """A running task worker's heartbeat (core.taskrecovery): a task claimed by a worker
+    whose heartbeat has stopped is put back in the queue. Holds no personal data."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        permissions = [("manage_tasks", _("See failed background tasks and run them again"))]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
 class ActionPage(Page):
     """A public action's page (statement, petition, letter campaign, ...): the fields that
     present it elsewhere on the site (Take action, the home page)."""

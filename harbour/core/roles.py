@@ -83,6 +83,7 @@ PLATFORM_PERMISSIONS: dict[str, list[str]] = {
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
+        "core.manage_tasks",
     ],
 }
 COLLECTION_PERMISSIONS: dict[str, list[str]] = {

@@ -1,8 +1,10 @@
-"""Thin tasks: load by id, call a service."""
+"""Thin tasks: load by id, call a service. A letter an office refused for now makes the task
+fail as temporary, so core.taskrecovery runs it again with back-off (each delivery still
+goes at most once); `letters_retry` sweeps up what that leaves (copies, older rows)."""
 
 from django_tasks import TaskContext, task
 
-from harbour.core.failures import scrubbed
+from harbour.core.failures import TemporaryTaskFailure, scrubbed
 from harbour.core.mailsend import task_claim
 
 from . import sending, services
@@ -23,7 +25,10 @@ def send_letter_already_sent(context: TaskContext, letter_id: int) -> bool:
 @task()
 @scrubbed
 def send_letter(letter_id: int) -> dict[str, int]:
-    return sending.letter_send(letter_id=letter_id)
+    outcomes = sending.letter_send(letter_id=letter_id)
+    if outcomes.get("retry"):  # some offices refused for now: core retries the task
+        raise TemporaryTaskFailure(f"temporary: {outcomes['retry']} letter(s) put back")
+    return outcomes
 
 
 @task()
@@ -35,4 +40,7 @@ def send_letter_copy(letter_id: int) -> bool:
 @task()
 @scrubbed
 def send_delivery(delivery_id: int) -> str:
-    return sending.delivery_send(delivery_id=delivery_id)
+    outcome = sending.delivery_send(delivery_id=delivery_id)
+    if outcome == "retry":  # refused for now: core retries the task, with back-off
+        raise TemporaryTaskFailure("temporary: the letter was put back")
+    return outcome

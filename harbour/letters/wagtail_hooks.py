@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 
+from harbour.core.adminmenu import PermissionMenuItem
 from harbour.core.dashboard import AttentionLine, start_of_today
-from harbour.people.wagtail_hooks import PermissionMenuItem
 
 from . import admin_views, selectors
 

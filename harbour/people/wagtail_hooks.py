@@ -1,7 +1,8 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from harbour.core.adminmenu import PermissionMenuItem
 
 from . import admin_views
 
@@ -16,15 +17,6 @@ urlpatterns = [
 @hooks.register("register_admin_urls")
 def register_people_urls():  # type: ignore[no-untyped-def]
     return [path("supporters/", include((urlpatterns, "people_admin")))]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")

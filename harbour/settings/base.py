@@ -40,6 +40,11 @@ env = environ.Env(
     HARBOUR_REPRESENTATIVES_DIR=(str, ""),
     HARBOUR_READY_MAX_BACKLOG=(int, 5000),
     HARBOUR_READY_MAX_WAIT_SECONDS=(int, 300),
+    HARBOUR_TASK_LEASE_SECONDS=(int, 300),
+    HARBOUR_TASK_HEARTBEAT_SECONDS=(float, 10.0),
+    HARBOUR_TASK_MAX_ATTEMPTS=(int, 8),
+    HARBOUR_TASK_RETRY_BASE_SECONDS=(float, 15.0),
+    HARBOUR_TASK_RETRY_MAX_SECONDS=(float, 1800.0),
     HARBOUR_MPS_CSV_URL=(str, "https://www.ourcommons.ca/Members/en/search/csv"),
     HARBOUR_DISTRICTS_CSV_URL=(str, "https://www.elections.ca/res/cir/list/ED-Canada_2023.csv"),
     HARBOUR_REPRESENT_URL=(str, ""),
@@ -299,6 +304,15 @@ HARBOUR_REPRESENTATIVES_DIR = env("HARBOUR_REPRESENTATIVES_DIR")
 # age of the oldest (workers stopped, or falling behind).
 HARBOUR_READY_MAX_BACKLOG = env("HARBOUR_READY_MAX_BACKLOG")
 HARBOUR_READY_MAX_WAIT_SECONDS = env("HARBOUR_READY_MAX_WAIT_SECONDS")
+# Tasks that outlive their workers and dependencies (core.taskrecovery): a running task
+# whose worker's heartbeat stopped is put back; one whose worker keeps none, after the
+# lease. A temporary failure is retried after base * 2^n seconds (jittered, capped), up to
+# the maximum number of attempts.
+HARBOUR_TASK_LEASE_SECONDS = env("HARBOUR_TASK_LEASE_SECONDS")
+HARBOUR_TASK_HEARTBEAT_SECONDS = env("HARBOUR_TASK_HEARTBEAT_SECONDS")
+HARBOUR_TASK_MAX_ATTEMPTS = env("HARBOUR_TASK_MAX_ATTEMPTS")
+HARBOUR_TASK_RETRY_BASE_SECONDS = env("HARBOUR_TASK_RETRY_BASE_SECONDS")
+HARBOUR_TASK_RETRY_MAX_SECONDS = env("HARBOUR_TASK_RETRY_MAX_SECONDS")
 # `load_representatives --download` reads the official sources: the House of Commons
 # members export (CSV) and Elections Canada's list of federal electoral districts (CSV).
 HARBOUR_MPS_CSV_URL = env("HARBOUR_MPS_CSV_URL")

@@ -7,7 +7,13 @@ from django.conf import settings
 from django.core.management import get_commands
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-SCHEDULED = {"signons_maintenance", "letters_retry", "letters_daily", "actions_purge_expired"}
+SCHEDULED = {
+    "signons_maintenance",
+    "letters_retry",
+    "letters_daily",
+    "actions_purge_expired",
+    "tasks_recover",
+}
 
 
 def _unit(path: Path) -> configparser.ConfigParser:

@@ -65,3 +65,42 @@ def test_a_confirmation_task_run_again_sends_the_link_once(client, campaign, mai
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert task.get().status == "SUCCESSFUL"
     assert [m.to for m in mailoutbox] == [["mimi@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_an_office_refuses_for_now_goes_once_when_the_task_queue_retries(
+    client,
+    campaign,  # noqa: F811
+    sink,
+    settings,
+):
+    import re
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.smtp_sink import use_sink
+
+    office = "jennifer.mckelvie@parl.gc.ca"
+    handler, port = sink
+    use_sink(settings, port)
+    handler.refuse.add(office)
+    work = lambda: call_command("db_worker", batch=True, startup_delay=False, verbosity=0)  # noqa: E731
+    with override_settings(TASKS=DB_TASKS):
+        client.post(campaign.url + "send/", LETTER)
+        work()
+        body = handler.to("mimi@example.org")[0].get_body(("plain",)).get_content()
+        link = re.search(r"http://\S+/confirm/\S+/", body).group(0)
+        client.post(link.removeprefix("http://127.0.0.1:8000"))
+        work()
+        task = DBTaskResult.objects.get(task_path="harbour.letters.tasks.send_letter")
+        assert task.status == "READY"  # put back by the queue itself, with back-off
+        assert Delivery.objects.get().state == DeliveryState.QUEUED
+        handler.refuse.clear()
+        DBTaskResult.objects.filter(pk=task.pk).update(run_after=timezone.now())
+        work()
+        work()
+    assert DBTaskResult.objects.get(pk=task.pk).status == "SUCCESSFUL"
+    assert Delivery.objects.get().state == DeliveryState.SENT
+    assert len(handler.to(office)) == 1
+    assert len([m for m in handler.to("mimi@example.org") if m["Subject"].startswith("Copy:")]) == 1
