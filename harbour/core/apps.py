@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
         # A temporary failure of any task of ours is retried with back-off.
         task_finished.connect(taskrecovery.on_task_finished, dispatch_uid="harbour-task-retry")
         attention_register(admin_tasks.attention)
+        # Redis away: one warning a minute, not one per cache call (core.degraded).
+        from .degraded import degraded_logging_install
+
+        degraded_logging_install()
 
         # Roles are data every database needs (tests included), so they follow migrations.
         post_migrate.connect(roles.ensure_roles_after_migrate, sender=self)

@@ -1,14 +1,21 @@
 """Fixed-window rate limits on the shared cache (Redis in production, so every web process
-counts together). Keys are keyed hashes, never raw addresses or e-mails."""
+counts together). Keys are keyed hashes, never raw addresses or e-mails. With Redis
+unreachable the counters live in each process's memory instead (core.degraded)."""
 
 import time
 from dataclasses import dataclass
 from functools import cache as cache_per_client
 from typing import Any
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 
+from .degraded import cache_unreachable
 from .privacy import keyed_hash
+
+# Where counters go while Redis is away: this process's memory.
+_fallback = LocMemCache("harbour-ratelimit-fallback", {"MAX_ENTRIES": 100_000})
 
 
 @dataclass(frozen=True)
@@ -57,15 +64,10 @@ def hits(*checks: tuple[str, str, Rate | str]) -> Verdict:
         window = int(now // parsed.period)
         key = f"rl:{scope}:{keyed_hash(identity, purpose='ratelimit')}:{window}"
         windows.append((key, parsed))
-    client = _redis_client()
-    if client is None:
-        over = tuple(not _hit_cache(key, rate) for key, rate in windows)
-    else:
-        keys = [cache.make_key(key) for key, _rate in windows]
-        counts = _count_script(client)(keys=keys, args=[r.period + 1 for _k, r in windows])
-        over = tuple(
-            count > rate.limit for count, (_key, rate) in zip(counts, windows, strict=True)
-        )
+    over = _count_on_redis(windows)
+    if over is None:
+        store = _fallback if _redis_client() is not None else cache
+        over = tuple(not _hit_cache(store, key, rate) for key, rate in windows)
     waits = [
         rate.period - int(now % rate.period)
         for (_key, rate), is_over in zip(windows, over, strict=True)
@@ -94,14 +96,28 @@ def _count_script(client: Any) -> Any:
     return client.register_script(_COUNT_SCRIPT)
 
 
-def _hit_cache(key: str, rate: Rate) -> bool:
+def _count_on_redis(windows: list[tuple[str, Rate]]) -> tuple[bool, ...] | None:
+    """Count on Redis; None if the cache is not Redis, or Redis is unreachable."""
+    client = _redis_client()
+    if client is None:
+        return None
+    keys = [cache.make_key(key) for key, _rate in windows]
+    try:
+        counts = _count_script(client)(keys=keys, args=[r.period + 1 for _k, r in windows])
+    except (RedisError, OSError):
+        cache_unreachable()
+        return None
+    return tuple(count > rate.limit for count, (_key, rate) in zip(counts, windows, strict=True))
+
+
+def _hit_cache(store: BaseCache, key: str, rate: Rate) -> bool:
     # add() is atomic on Redis and locmem: it creates the counter only once per window.
-    if cache.add(key, 1, timeout=rate.period + 1):
+    if store.add(key, 1, timeout=rate.period + 1):
         return True
     try:
-        count = cache.incr(key)
+        count = store.incr(key)
     except ValueError:  # the key expired between add() and incr()
-        cache.add(key, 1, timeout=rate.period + 1)
+        store.add(key, 1, timeout=rate.period + 1)
         return True
     return count <= rate.limit
 

@@ -1,9 +1,13 @@
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -81,7 +85,24 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": ok, "checks": checks, "tasks": details}, status=200 if ok else 503)
 
 
+# What a database that is away (down, restarting, refusing connections) raises.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 without a template context that could fail again (no database, no settings)."""
+    """The page for an error no view handled (Django's handler500, called while the error
+    is being handled). The database away is not the site's fault and passes: a 503 in the
+    visitor's language with Retry-After, rendered without anything that could need the
+    database again; anything else is a 500 without a template context that could fail."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_AWAY):
+        seconds = settings.HARBOUR_DB_RETRY_AFTER_SECONDS
+        language = get_language() or settings.LANGUAGE_CODE
+        home = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+        html = render_to_string("503.html", {"LANGUAGE_CODE": language, "home": home})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(seconds)
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "500.html", {"SITE_URL": settings.SITE_URL}, status=500)

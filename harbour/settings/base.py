@@ -41,6 +41,8 @@ env = environ.Env(
     HARBOUR_READY_MAX_BACKLOG=(int, 5000),
     HARBOUR_READY_MAX_WAIT_SECONDS=(int, 300),
     HARBOUR_TASK_LEASE_SECONDS=(int, 300),
+    HARBOUR_DEGRADED_WARN_SECONDS=(float, 60.0),
+    HARBOUR_DB_RETRY_AFTER_SECONDS=(int, 30),
     HARBOUR_TASK_HEARTBEAT_SECONDS=(float, 10.0),
     HARBOUR_TASK_MAX_ATTEMPTS=(int, 8),
     HARBOUR_TASK_RETRY_BASE_SECONDS=(float, 15.0),
@@ -178,6 +180,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The errors django-redis ignores go to core.degraded's logger: one warning a minute.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "harbour.cache"
 
 if env("REDIS_URL"):
     CACHES = {
@@ -185,6 +190,13 @@ if env("REDIS_URL"):
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "harbour",
+            # Redis away: serve without the cache rather than fail (core.degraded), and
+            # do not wait long to find out.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 else:
@@ -309,6 +321,10 @@ HARBOUR_READY_MAX_WAIT_SECONDS = env("HARBOUR_READY_MAX_WAIT_SECONDS")
 # lease. A temporary failure is retried after base * 2^n seconds (jittered, capped), up to
 # the maximum number of attempts.
 HARBOUR_TASK_LEASE_SECONDS = env("HARBOUR_TASK_LEASE_SECONDS")
+# A dependency away (core.degraded, core.views.server_error): one warning per interval per
+# process while Redis is unreachable; the Retry-After of the 503 page while the database is.
+HARBOUR_DEGRADED_WARN_SECONDS = env("HARBOUR_DEGRADED_WARN_SECONDS")
+HARBOUR_DB_RETRY_AFTER_SECONDS = env("HARBOUR_DB_RETRY_AFTER_SECONDS")
 HARBOUR_TASK_HEARTBEAT_SECONDS = env("HARBOUR_TASK_HEARTBEAT_SECONDS")
 HARBOUR_TASK_MAX_ATTEMPTS = env("HARBOUR_TASK_MAX_ATTEMPTS")
 HARBOUR_TASK_RETRY_BASE_SECONDS = env("HARBOUR_TASK_RETRY_BASE_SECONDS")
