@@ -30,8 +30,8 @@ class TransitionRefused(Exception):
 
 def signature_move(signature: Signature, target: str, **fields: Any) -> None:
     """Move a signature whose row the caller holds locked (select_for_update), with `fields`,
-    and keep the page's count exact (a move into or out of COUNTED_STATES adds ±1 to a count
-    shard in the same transaction)."""
+    and keep the page's counts exact (a move into or out of COUNTED_STATES adds ±1 to a count
+    shard, and to its province's and district's, in the same transaction)."""
     if target not in SIGNATURE_MOVES[signature.state]:
         raise TransitionRefused(
             f"A signature that is “{S(signature.state).label}” cannot become “{S(target).label}”."
@@ -43,4 +43,9 @@ def signature_move(signature: Signature, target: str, **fields: Any) -> None:
     signature.save(update_fields=["state", *fields])
     now_counted = target in COUNTED_STATES
     if was_counted != now_counted:
-        count_add(page_id=signature.page_id, delta=1 if now_counted else -1)
+        count_add(
+            page_id=signature.page_id,
+            delta=1 if now_counted else -1,
+            province=signature.province,
+            district_code=signature.district_code,
+        )

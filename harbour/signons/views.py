@@ -49,9 +49,38 @@ def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) ->
         count = context["signatories"].count
         context["progress"] = min(100, round(100 * count / page.goal)) if page.goal else 0
         context["by_province"] = selectors.signatures_by_province(page=original)
-        context["by_district"] = selectors.signatures_by_district(page=original)
+        all_districts = selectors.signatures_by_district(page=original)
+        context["by_district"] = all_districts[:TOP_DISTRICTS]
+        context["districts_counted"] = len(all_districts)
         context["latest"] = selectors.latest_signers(page=original)
     return context
+
+
+# The petition page shows this many districts; the rest are on its districts page (a table
+# of 343 rows is too long on a phone).
+TOP_DISTRICTS = 10
+DISTRICT_ORDERS = {"count", "name", "province"}
+
+
+def districts(request: HttpRequest, page: PetitionPage) -> HttpResponse:
+    """Every district with signatures: searchable by name or province, sortable, each row
+    an anchor (`#district-<code>`) that the signer's confirmation page links to, so their
+    own district stands out (CSS :target, no script)."""
+    original = cast(PetitionPage, page.action_page())
+    query = request.GET.get("q", "")[:100].strip()
+    order = request.GET.get("order", "count")
+    if order not in DISTRICT_ORDERS:
+        order = "count"
+    rows = selectors.district_table(page=original, query=query, order=order)
+    context = {
+        "page": page,
+        "self": page,
+        "rows": rows,
+        "query": query,
+        "order": order,
+        "total": len(selectors.signatures_by_district(page=original)),
+    }
+    return TemplateResponse(request, "signons/districts.html", context)
 
 
 def _render(
@@ -200,7 +229,10 @@ CONFIRMATION = ConfirmedAction(
     waiting=lambda signature: signature.state == SignatureState.PENDING,
     templates="signons/",
     asking=lambda signature: {"signature": signature, "days": settings.HARBOUR_CONFIRM_DAYS},
-    done=lambda signature: {"signature": signature},
+    done=lambda signature: {
+        "signature": signature,
+        "my_district": selectors.signer_district(signature),
+    },
 )
 
 

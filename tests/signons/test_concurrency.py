@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from harbour.signons.counts import count_total, signature_counts_reconcile
-from harbour.signons.models import Signature, SignatureState
+from harbour.signons.counts import area_counts, count_total, signature_counts_reconcile
+from harbour.signons.models import Signature, SignatureAreaCount, SignatureState
 from harbour.signons.services import confirmation_token, signature_confirm, signature_create
 
 from .factories import make_petition
@@ -54,13 +54,28 @@ def test_simultaneous_confirmations_are_counted_exactly(home):
         ).signature
         for n in range(24)
     ]
+    # Spread over three provinces and two districts, so area counters contend too.
+    for n, signature in enumerate(signatures):
+        Signature.objects.filter(pk=signature.pk).update(
+            province=["ON", "QC", "BC"][n % 3], district_code=["35001", "24001"][n % 2]
+        )
     tokens = [confirmation_token(s) for s in signatures]
     # Every link clicked twice at once: each signature must count exactly once.
     errors = _in_threads(lambda t: signature_confirm(token=t), [(t,) for t in tokens * 2])
     assert errors == []
     assert Signature.objects.filter(state=SignatureState.CONFIRMED).count() == 24
     assert count_total(page=petition) == 24
+    assert area_counts(page=petition, kind=SignatureAreaCount.PROVINCE) == {
+        "ON": 8,
+        "QC": 8,
+        "BC": 8,
+    }
+    assert area_counts(page=petition, kind=SignatureAreaCount.DISTRICT) == {
+        "35001": 12,
+        "24001": 12,
+    }
     assert signature_counts_reconcile(page=petition) == 24
+    assert area_counts(page=petition, kind=SignatureAreaCount.PROVINCE)["ON"] == 8
 
 
 @needs_postgres

@@ -158,5 +158,11 @@ class PetitionPage(SignOnPage):
         *ActionPage.presentation_panels,
     ]
 
+    @path("districts/", name="districts")
+    def districts_route(self, request: HttpRequest) -> HttpResponse:
+        from harbour.signons.views import districts
+
+        return districts(request, self)
+
     class Meta:
         verbose_name = _("petition")

@@ -154,3 +154,29 @@ class SignatureCountShard(models.Model):
 
     def __str__(self) -> str:
         return f"page {self.page_id} shard {self.shard}: {self.count}"
+
+
+class SignatureAreaCount(models.Model):
+    """A page's counted signatures in one province or federal district, kept in the
+    transaction that confirms (or un-counts) a signature and sharded as the total is, so the
+    petition page reads a few hundred small rows instead of grouping millions of signatures.
+    `signature_counts_reconcile` rewrites them from an exact recount."""
+
+    PROVINCE, DISTRICT = "province", "district"
+    KINDS = [(PROVINCE, _("province")), (DISTRICT, _("federal district"))]
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=KINDS)
+    code = models.CharField(max_length=10)
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "kind", "code", "shard"], name="one_row_per_area_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} {self.kind} {self.code} shard {self.shard}: {self.count}"
