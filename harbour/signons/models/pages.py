@@ -29,6 +29,19 @@ class SignOnPage(RoutablePageMixin, ActionPage):
     body = RichTextField(_("body"), blank=True, features=RICH)
     opens_at = models.DateTimeField(_("opens"), default=timezone.now)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    # How long signers' details are kept after the page closes (signons.retention); empty:
+    # kept. Petitions default to six months, as the UK Parliament's petitions site does.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep signers' details for (months after closing)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this many months from the closing date, individual signers' names, "
+            "e-mail addresses and postal areas are removed; the counts (by province and "
+            "district too) stay. Organisations and parliamentarians stay listed. Leave "
+            "empty to keep them."
+        ),
+    )
 
     search_fields = [*Page.search_fields, index.SearchField("preamble"), index.SearchField("body")]
     parent_page_types = ["content.HomePage"]
@@ -112,6 +125,7 @@ class StatementPage(SignOnPage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("retention_months"),
                 FieldPanel("allow_organisations"),
                 FieldPanel("allow_parliamentarians"),
                 FieldPanel("allow_individuals"),
@@ -148,6 +162,13 @@ class PetitionPage(SignOnPage):
         _("addressed to"), max_length=200, help_text=_("Who the petition is addressed to.")
     )
     goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep signers' details for (months after closing)"),
+        null=True,
+        blank=True,
+        default=6,
+        help_text=SignOnPage._meta.get_field("retention_months").help_text,
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -155,6 +176,7 @@ class PetitionPage(SignOnPage):
         FieldPanel("preamble"),
         FieldPanel("body"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Signing")),
+        FieldPanel("retention_months"),
         *ActionPage.presentation_panels,
     ]
 

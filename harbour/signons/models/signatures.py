@@ -91,6 +91,9 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # Set when the page's retention passed and the signer's details were removed
+    # (signons.retention); the signature still counts.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
