@@ -7,7 +7,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest browser-deps bench serve-prod worker messages clean
+.PHONY: install run test lint typecheck pytest browser-deps bench serve-prod worker messages clean backup restore-check
 
 install: $(VENV)/.installed
 
@@ -74,6 +74,15 @@ serve-prod: install
 
 worker: install
 	DJANGO_SETTINGS_MODULE=harbour.settings.production $(PY) manage.py task_worker --queue-name default
+
+# PostgreSQL backups (deploy/backup.sh; DATABASE_URL and HARBOUR_BACKUP_ENCRYPT from the
+# environment), and a check that the latest one restores with every row (docs/deploy.md).
+BACKUPS ?= var/backups
+backup:
+	bash deploy/backup.sh $(BACKUPS)
+
+restore-check:
+	bash deploy/restore-check.sh $(BACKUPS)
 
 # Refresh translation catalogues (needs GNU gettext) and compile them.
 messages: install
