@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
@@ -71,7 +72,7 @@ def _day_chart(by_day: list[tuple[Any, int]]) -> dict[str, Any]:
 
 
 @permission_required("letters.export_letter", raise_exception=True)
-def export_writers(request: HttpRequest, page_id: int) -> HttpResponse:
+def export_writers(request: HttpRequest, page_id: int) -> HttpResponseBase:
     campaign = get_object_or_404(LetterCampaignPage, pk=page_id)
     letters = confirmed_writers(campaign=campaign)
     rows = (

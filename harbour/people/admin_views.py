@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .models import Person
-from .selectors import people_search
+from .selectors import name_parts, people_search
 from .services import person_erase, person_export, person_history
 
 
@@ -25,7 +25,9 @@ from .services import person_erase, person_export, person_history
 def person_index(request: HttpRequest) -> HttpResponse:
     query = (request.POST.get("q") or request.GET.get("name") or "").strip()[:200]
     page = Paginator(people_search(query), 50).get_page(request.GET.get("p"))
-    return TemplateResponse(request, "people/admin/index.html", {"people": page, "query": query})
+    too_short = bool(query) and "@" not in query and not name_parts(query)
+    context = {"people": page, "query": query, "too_short": too_short}
+    return TemplateResponse(request, "people/admin/index.html", context)
 
 
 @permission_required("people.view_person", raise_exception=True)

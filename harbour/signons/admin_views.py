@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -89,7 +90,7 @@ CSV_COLUMNS = [
 
 
 @permission_required("signons.export_signature", raise_exception=True)
-def export_signatories(request: HttpRequest, page_id: int) -> HttpResponse:
+def export_signatories(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """Confirmed signatories of one page as CSV (moderators and administrators only)."""
     page = get_object_or_404(Page, pk=page_id)
     rows = selectors.confirmed_signatories(page=page)

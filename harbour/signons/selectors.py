@@ -311,11 +311,13 @@ def pages_with_signatures() -> QuerySet[Page]:
 
 
 def confirmed_signatories(*, page: Page) -> QuerySet[Signature]:
-    """Everyone counted on `page`, with their supporter record, for the signatories export."""
+    """Everyone counted on `page`, with their supporter record, for the signatories export:
+    by kind, then in the order they confirmed, which the (page, state, kind, confirmed_at)
+    index gives without sorting, so six million rows start streaming at once."""
     return (
         Signature.objects.filter(page=page, state=SignatureState.CONFIRMED)
         .select_related("person")
-        .order_by("kind", "name")
+        .order_by("kind", "confirmed_at", "pk")
     )
 
 

@@ -45,7 +45,7 @@ def test_staff_see_reach_and_only_moderators_export_writers(campaign):  # noqa: 
     assert b"a0@example.org" not in denied.content
 
     export = moderator.get(f"/admin/letters/{campaign.pk}/writers.csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[0] == ["name", "email", "postal_code", "city", "district", "confirmed"]
     assert sorted(r[1] for r in rows[1:]) == ["a0@example.org", "a1@example.org"]
     assert "Ajax" in rows[1]
@@ -92,7 +92,7 @@ def test_the_writers_export_neutralises_formulas_in_every_column(campaign):  # n
     moderator.force_login(UserFactory(roles=[MODERATORS]))
     export = moderator.get(f"/admin/letters/{campaign.pk}/writers.csv")
     assert "no-store" in export["Cache-Control"]
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[1][:4] == ["'=HYPERLINK Lee", "'=2+3@example.org", "L1S 2A3", "'+Ajax"]
 
 

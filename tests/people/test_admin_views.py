@@ -101,6 +101,17 @@ def test_part_of_an_address_finds_nobody(client, ann):
     assert "No supporters found." in response.content.decode()
 
 
+def test_a_name_part_under_three_letters_asks_for_more(client, ann, bob):
+    client.force_login(UserFactory(roles=[MODERATORS]))
+
+    html = client.post(INDEX, {"q": "an"}).content.decode()
+
+    assert "Type at least three letters of a name" in html
+    assert "Annabel Leclerc" not in html and "Robert Chan" not in html
+    # A short word beside a long one is left out, not refused.
+    assert "Annabel Leclerc" in client.post(INDEX, {"q": "a leclerc"}).content.decode()
+
+
 def test_the_list_without_a_query_shows_every_supporter(client, ann, bob):
     client.force_login(UserFactory(roles=[MODERATORS]))
 

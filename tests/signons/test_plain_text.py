@@ -41,7 +41,9 @@ def test_a_name_with_ampersands_and_angles_is_kept_and_shown_once_escaped(client
         assert "&amp;amp;" not in page and "&amp;lt;" not in page, url
     moderator = Client()
     moderator.force_login(UserFactory(roles=[MODERATORS]))
-    export = moderator.get(f"/admin/signons/export/{statement.pk}/").content.decode()
+    export = b"".join(
+        moderator.get(f"/admin/signons/export/{statement.pk}/").streaming_content
+    ).decode()
     assert list(csv.reader(io.StringIO(export)))[1][2] == STORED
 
 

@@ -371,7 +371,7 @@ def test_moderators_export_confirmed_signatories_and_editors_cannot(client, home
             assert response.status_code == 200, role
         else:
             assert_denied(response)
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["signed_as", "state", "name"]
     assert len(rows) == 2  # the header and the one confirmed signer
     assert rows[1][2] == "'=HYPERLINK(1) Lee"
