@@ -8,7 +8,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: gthread did not beat them here and had worse tail latency (ARCHITECTURE.md).
 worker_class = "sync"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A sync worker silent for this long is killed. Long enough for the longest request a
+# staff member makes: the signatories export of a six-million-signature petition streams
+# in about 35 s (docs/benchmarks.md, scale scenario).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # Recycle workers now and then as a guard against slow leaks; high enough that a busy
 # worker is not restarting (re-importing Django and Wagtail) every few seconds.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))

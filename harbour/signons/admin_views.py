@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from harbour.core.audit import audit_record
-from harbour.core.exports import csv_response
+from harbour.core.exports import csv_copy_response, csv_response
 
 from . import selectors, services
 from .models import Signature, SignatureState, SignerKind
@@ -115,6 +116,11 @@ def export_signatories(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 s.confirmed_at.isoformat() if s.confirmed_at else "",
             ]
 
-    response = csv_response(f"signatories-{page.pk}.csv", CSV_COLUMNS, lines())
+    filename = f"signatories-{page.pk}.csv"
+    if connection.vendor == "postgresql":  # PostgreSQL writes it: millions of rows in seconds
+        sql = selectors.signatories_export_sql(page_id=page.pk)
+        response = csv_copy_response(filename, CSV_COLUMNS, sql)
+    else:
+        response = csv_response(filename, CSV_COLUMNS, lines())
     audit_record(actor=request.user, action="signatures.export", target=page)
     return response
