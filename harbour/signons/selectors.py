@@ -413,6 +413,12 @@ def moderation_backlog() -> list[ModerationBacklog]:
     return [ModerationBacklog(r["page_id"], r["page__title"], r["waiting"]) for r in rows]
 
 
+CONFIRMED_SINCE_CAP = 100_000
+
+
 def confirmed_since(since: datetime.datetime) -> int:
-    """Signatures confirmed since `since` (listed or waiting for a moderator)."""
-    return Signature.objects.filter(confirmed_at__gte=since).count()
+    """Signatures confirmed since `since` (listed or waiting for a moderator), counted up
+    to CONFIRMED_SINCE_CAP + 1 (a day of millions reads as "more than"): the partial index
+    on confirmed_at answers in milliseconds whatever the table's size."""
+    recent = Signature.objects.filter(confirmed_at__gte=since).values("pk")
+    return recent[: CONFIRMED_SINCE_CAP + 1].count()

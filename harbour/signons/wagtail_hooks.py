@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.urls import include, path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -51,8 +52,13 @@ def attention(user: Any) -> list[AttentionLine]:
         for row in selectors.moderation_backlog()
     ]
     today = selectors.confirmed_since(start_of_today())
-    text = ngettext(
-        "%(n)d signature confirmed today", "%(n)d signatures confirmed today", today
-    ) % {"n": today}
+    if today > selectors.CONFIRMED_SINCE_CAP:
+        text = _("More than %(n)s signatures confirmed today") % {
+            "n": number_format(selectors.CONFIRMED_SINCE_CAP, force_grouping=True)
+        }
+    else:
+        text = ngettext(
+            "%(n)d signature confirmed today", "%(n)d signatures confirmed today", today
+        ) % {"n": today}
     lines.append(AttentionLine(text))
     return lines

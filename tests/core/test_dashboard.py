@@ -41,6 +41,16 @@ def test_moderators_see_the_queue_per_page_and_todays_count(client, home):
     assert "gravatar" not in page.lower()
 
 
+def test_a_day_of_millions_reads_as_more_than_the_cap(client, home, monkeypatch):
+    monkeypatch.setattr("harbour.signons.selectors.CONFIRMED_SINCE_CAP", 3)
+    petition = make_petition(home)
+    _signatures(petition, SignatureState.CONFIRMED, 3, confirmed_at=timezone.now())
+    client.force_login(UserFactory(roles=[MODERATORS]))
+    assert "3 signatures confirmed today" in client.get("/admin/").content.decode()
+    _signatures(petition, SignatureState.CONFIRMED, 1, confirmed_at=timezone.now())
+    assert "More than 3 signatures confirmed today" in client.get("/admin/").content.decode()
+
+
 def test_letters_waiting_failed_and_sent_today(client, campaign):  # noqa: F811
     client.post(campaign.url + "send/", LETTER)
     _confirm(client, campaign)  # the immediate backend sends it at once
