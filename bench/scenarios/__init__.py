@@ -3,7 +3,13 @@
 files and its own section of docs/benchmarks.md."""
 
 from bench.context import Scenario
-from bench.scenarios import letters, pages, scale, signatures
+from bench.scenarios import faults, letters, pages, scale, signatures
 
 # scale runs last: it leaves six million rows behind (the harness drops the database).
-SCENARIOS: list[Scenario] = [pages.SCENARIO, signatures.SCENARIO, letters.SCENARIO, scale.SCENARIO]
+SCENARIOS: list[Scenario] = [
+    pages.SCENARIO,
+    signatures.SCENARIO,
+    letters.SCENARIO,
+    faults.SCENARIO,
+    scale.SCENARIO,
+]

@@ -7,13 +7,14 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from harbour.core.paging import CappedPaginator
 
 from .models import Person
 from .selectors import name_parts, people_search
@@ -24,7 +25,7 @@ from .services import person_erase, person_export, person_history
 @require_http_methods(["GET", "POST"])
 def person_index(request: HttpRequest) -> HttpResponse:
     query = (request.POST.get("q") or request.GET.get("name") or "").strip()[:200]
-    page = Paginator(people_search(query), 50).get_page(request.GET.get("p"))
+    page = CappedPaginator(people_search(query), 50).get_page(request.GET.get("p"))
     too_short = bool(query) and "@" not in query and not name_parts(query)
     context = {"people": page, "query": query, "too_short": too_short}
     return TemplateResponse(request, "people/admin/index.html", context)

@@ -24,6 +24,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The staff list, newest first, over millions of supporters.
+        indexes = [models.Index(fields=["created_at"], name="person_created_at")]
         verbose_name = _("supporter")
         verbose_name_plural = _("supporters")
         permissions = [

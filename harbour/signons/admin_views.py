@@ -4,7 +4,6 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -16,6 +15,7 @@ from wagtail.models import Page
 
 from harbour.core.audit import audit_record
 from harbour.core.exports import csv_copy_response, csv_response
+from harbour.core.paging import CappedPaginator
 
 from . import selectors, services
 from .models import Signature, SignatureState, SignerKind
@@ -50,7 +50,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     signatures = selectors.signatures_for_moderation(
         state=state, page_id=int(page_id) if page_id.isdigit() else None
     )
-    listing = Paginator(signatures, 100).get_page(request.GET.get("p"))
+    listing = CappedPaginator(signatures, 100).get_page(request.GET.get("p"))
     pages = selectors.pages_with_signatures()
     return TemplateResponse(
         request,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,6 +122,14 @@ class Signature(models.Model):
                 fields=["confirmed_at"],
                 name="signature_confirmed_at",
                 condition=models.Q(confirmed_at__isnull=False),
+            ),
+            # Possible duplicates in the moderation queue (selectors.possible_duplicates):
+            # the same name on the same page. Partial too: only listed or waiting rows.
+            models.Index(
+                models.F("page"),
+                Lower(Trim("name")),
+                name="signature_name_on_page",
+                condition=models.Q(state__in=["confirmed", "awaiting_moderation"]),
             ),
         ]
         permissions = [

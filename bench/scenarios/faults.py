@@ -1,0 +1,447 @@
+"""Faults: a petition sign-up spike while the parts Harbour depends on fail in turn.
+
+For FAULT_SECONDS (60) wrk posts signatures as fast as 32 connections go (each with a new
+address, post_load.lua), two task workers (`manage.py task_worker`, as production runs
+them) confirm them into a local SMTP sink, and on a timeline:
+
+- every 10 s one gunicorn worker is killed (-9; the master starts another);
+- the task workers are killed (-9) twice, each started again as systemd would;
+- the SMTP sink refuses every message for now (451) for 15 s, then is gone for 15 s;
+- every PostgreSQL connection of the bench database is terminated (pg_terminate_backend:
+  the issue's alternative to restarting a shared server);
+- the scenario's own Redis (cache and rate limits) is stopped for 10 s.
+
+A probe posts one signature and reads the page every 0.2 s, so each fault's recovery time
+is the gap from the fault to the first good answer after the last bad one. Afterwards the
+workers drain the queue (retries included) and the checks: every acknowledged (302)
+submission stored once; every stored signature's confirmation received exactly once;
+answers by status (503 while the database is away is expected; a 500 never is).
+"""
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from bench.context import BenchContext, Column, Scenario, ScenarioResult, ScenarioSkipped
+from bench.scenarios.letters_common import Sink
+from bench.scenarios.signatures_common import PETITION, RATE_ENV, Sign
+from bench.scenarios.signatures_load import _csrf_pair, _http, _post_run, _sign_body
+from bench.server import ROOT, free_port, start_gunicorn, stop_process_group
+
+NAME = "faults"
+TITLE = "Faults under a sign-up spike: killed processes, SMTP, PostgreSQL and Redis away"
+FAULT_SECONDS = int(os.environ.get("HARBOUR_BENCH_FAULT_SECONDS", "60"))
+DRAIN_LIMIT_S = 300
+WORKER_ENV = {
+    # Fast enough to show recovery within the run; production keeps the defaults.
+    "HARBOUR_TASK_HEARTBEAT_SECONDS": "1",
+    "HARBOUR_TASK_LEASE_SECONDS": "10",
+    "HARBOUR_TASK_RETRY_BASE_SECONDS": "2",
+    "HARBOUR_TASK_RETRY_MAX_SECONDS": "20",
+    "HARBOUR_TASK_MAX_ATTEMPTS": "30",
+}
+
+
+class FaultSink(Sink):
+    """The letters scenario's sink that can refuse for now (451 at RCPT)."""
+
+    refusing = False
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:  # noqa: N802, E501
+        if self.refusing:
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class SmtpServer:
+    """The sink on a fixed port, which can be taken away and brought back."""
+
+    def __init__(self) -> None:
+        self.sink = FaultSink()
+        self.port = free_port()
+        self.controller: Any = None
+        self.start()
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(
+            self.sink, hostname="127.0.0.1", port=self.port, server_hostname="sink.invalid"
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class Redis:
+    """A redis-server of this scenario's own (no data kept), stopped and started at will."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+class Workers:
+    """Two task workers, each started again when killed (as systemd's Restart=always)."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = {**env, **WORKER_ENV}
+        self.log = log.open("ab")
+        self.processes = [self._start(), self._start()]
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "task_worker", "--interval", "0.2",
+             "--no-startup-delay"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def kill(self, index: int) -> None:
+        os.killpg(self.processes[index].pid, signal.SIGKILL)
+        self.processes[index].wait(10)
+        time.sleep(1)  # systemd's RestartSec
+        self.processes[index] = self._start()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            stop_process_group(process, grace_s=10, name="")
+
+
+class Probe(threading.Thread):
+    """One signature and one page read every 0.2 s: (time, POST status, GET status)."""
+
+    def __init__(self, base_url: str, csrf: Any, run_id: str) -> None:
+        super().__init__(daemon=True)
+        self.base_url, self.csrf, self.run_id = base_url, csrf, run_id
+        self.samples: list[tuple[float, int, int]] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={self.csrf.cookie}",
+        }
+        n = 0
+        while not self.stopping.wait(0.2):
+            n += 1
+            body = _sign_body(self.csrf, f"probe-{self.run_id}-{n}@example.invalid")
+            post = _status(self.base_url, "POST", Sign.path, body, headers)
+            get = _status(self.base_url, "GET", PETITION, None, None)
+            self.samples.append((time.monotonic(), post, get))
+
+
+def _status(base_url: str, method: str, path: str, body: Any, headers: Any) -> int:
+    try:
+        return int(_http(base_url, method, path, body=body, headers=headers)[0])
+    except OSError:
+        return 0  # connection refused or reset (a killed worker)
+
+
+def run(ctx: BenchContext) -> ScenarioResult:
+    database_url = ctx.server_env.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise ScenarioSkipped("the faults scenario checks its results in PostgreSQL")
+    if ctx.tmp is None:
+        raise RuntimeError("the faults scenario needs the harness's temp dir")
+    import psycopg
+
+    with ExitStack() as stack:
+        redis = Redis()
+        stack.callback(redis.stop)
+        smtp = SmtpServer()
+        stack.callback(smtp.stop)
+        env = {
+            **ctx.server_env,
+            **RATE_ENV,
+            "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "HARBOUR_DEGRADED_WARN_SECONDS": "5",
+        }
+        base_url = start_gunicorn(
+            stack, env, port=free_port(), workers=ctx.gunicorn_workers, max_requests=None,
+            log_path=ctx.tmp / "gunicorn-faults.log",
+        )  # fmt: skip
+        workers = Workers(env, ctx.tmp / "workers-faults.log")
+        stack.callback(workers.stop)
+        csrf = _csrf_pair(base_url)
+        run_id = f"faults{int(time.time()) % 100000}"
+        probe = Probe(base_url, csrf, run_id)
+        faults: list[tuple[str, float]] = []
+        load: dict[str, Any] = {}
+
+        def spike() -> None:
+            load["run"] = _post_run(ctx, base_url, csrf, "sign", run_id, FAULT_SECONDS)
+
+        loader = threading.Thread(target=spike)
+        started = time.monotonic()
+        probe.start()
+        loader.start()
+        _timeline(started, faults, workers, smtp, redis, database_url, base_url)
+        loader.join()
+        probe.stopping.set()
+        probe.join()
+        drained_s = _drain(database_url, smtp.sink, run_id)
+        with psycopg.connect(database_url, autocommit=True) as db:
+            checks = _checks(db, smtp.sink, run_id, load["run"])
+        gunicorn_log = (ctx.tmp / "gunicorn-faults.log").read_text(errors="replace")
+    recovery = _recovery(probe.samples, faults)
+    return _result(load["run"], probe.samples, faults, recovery, checks, drained_s, gunicorn_log)
+
+
+def _gunicorn_workers(base_url: str) -> list[int]:
+    """The pids of this scenario's gunicorn workers (children of the master on its port)."""
+    port = urllib.parse.urlsplit(base_url).port
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            text = environ.read_bytes()
+            cmdline = (environ.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"GUNICORN_BIND=127.0.0.1:{port}".encode() in text and b"gunicorn" in cmdline:
+            found.append(int(environ.parent.name))
+    # The master is the oldest (lowest pid, started first); workers are the rest.
+    return sorted(found)[1:]
+
+
+def _timeline(
+    started: float,
+    faults: list[tuple[str, float]],
+    workers: Workers,
+    smtp: SmtpServer,
+    redis: Redis,
+    database_url: str,
+    base_url: str,
+) -> None:
+    import psycopg
+
+    def at(second: float) -> None:
+        time.sleep(max(0.0, started + second - time.monotonic()))
+
+    def mark(what: str) -> None:
+        faults.append((what, time.monotonic()))
+        print(f"  t={time.monotonic() - started:4.0f} s: {what}", flush=True)
+
+    plan: list[tuple[float, str]] = sorted(
+        [(s, "gunicorn") for s in range(10, FAULT_SECONDS, 10)]
+        + [(5, "worker0"), (33, "worker1"), (15, "smtp-refuse"), (30, "smtp-gone"),
+           (45, "smtp-back"), (25, "postgres"), (47, "redis-stop"), (57, "redis-start")]
+    )  # fmt: skip
+    for second, what in plan:
+        if second >= FAULT_SECONDS:
+            continue
+        at(second)
+        if what == "gunicorn":
+            pids = _gunicorn_workers(base_url)
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+            mark(f"gunicorn worker {pids[0] if pids else '?'} killed (-9)")
+        elif what.startswith("worker"):
+            workers.kill(int(what[-1]))
+            mark(f"task worker {what[-1]} killed (-9) and started again")
+        elif what == "smtp-refuse":
+            smtp.sink.refusing = True
+            mark("SMTP refuses (451) for 15 s")
+        elif what == "smtp-gone":
+            smtp.sink.refusing = False
+            smtp.stop()
+            mark("SMTP gone for 15 s")
+        elif what == "smtp-back":
+            smtp.start()
+            mark("SMTP back")
+        elif what == "postgres":
+            name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+            with psycopg.connect(database_url, autocommit=True) as db:
+                ended = db.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                ).fetchone()[0]
+            mark(f"PostgreSQL: {ended} connections terminated")
+        elif what == "redis-stop":
+            redis.stop()
+            mark("Redis stopped for 10 s")
+        elif what == "redis-start":
+            redis.start()
+            mark("Redis started")
+
+
+def _drain(database_url: str, sink: Sink, run_id: str) -> float:
+    """Wait until no confirmation task is waiting, running, or due for a retry."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as db:
+        while time.monotonic() - started < DRAIN_LIMIT_S:
+            left = db.execute(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                "WHERE task_path LIKE 'harbour.signons.tasks.%%' "
+                "AND status IN ('READY', 'RUNNING')"
+            ).fetchone()[0]
+            if left == 0:
+                break
+            time.sleep(1)
+    seconds = time.monotonic() - started
+    print(f"  queue drained in {seconds:.0f} s; the sink holds {sink.count():,} messages")
+    return seconds
+
+
+def _checks(db: Any, sink: Sink, run_id: str, load: Any) -> dict[str, Any]:
+    stored = db.execute(
+        "SELECT p.email FROM signons_signature s JOIN people_person p ON p.id = s.person_id "
+        "WHERE p.email LIKE %s OR p.email LIKE %s",
+        (f"bench-{run_id}-%", f"probe-{run_id}-%"),
+    ).fetchall()
+    stored_emails = {email for (email,) in stored}
+    mailed = Counter(
+        rcpt for message in sink.since(0) for rcpt in message["rcpt"] if run_id in rcpt
+    )
+    failed = db.execute(
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path LIKE 'harbour.signons.tasks.%%' AND status = 'FAILED'"
+    ).fetchone()[0]
+    spike_stored = sum(1 for email in stored_emails if email.startswith("bench-"))
+    return {
+        "acknowledged": load.accepted,
+        "stored": spike_stored,
+        "stored_with_probe": len(stored_emails),
+        "duplicates_stored": len(stored) - len(stored_emails),
+        "mailed_once": sum(1 for email in stored_emails if mailed[email] == 1),
+        "mailed_twice_or_more": sum(1 for n in mailed.values() if n > 1),
+        "never_mailed": sum(1 for email in stored_emails if mailed[email] == 0),
+        "mailed_but_not_stored": sum(1 for email in mailed if email not in stored_emails),
+        "failed_tasks": failed,
+    }
+
+
+def _recovery(
+    samples: list[tuple[float, int, int]], faults: list[tuple[str, float]]
+) -> list[dict[str, Any]]:
+    """For each fault: bad probe answers in the 20 s after it, and the time from the fault to
+    the first good answer after the last bad one (0 when none was bad)."""
+    out = []
+    for what, moment in faults:
+        window = [s for s in samples if moment <= s[0] < moment + 20]
+        bad = [s for s in window if s[1] != 302 or s[2] != 200]
+        recovered = 0.0
+        if bad:
+            last_bad = bad[-1][0]
+            good_after = next((s[0] for s in window if s[0] > last_bad), None)
+            recovered = (good_after or last_bad) - moment
+        out.append({"fault": what, "bad_answers": len(bad), "recovered_s": round(recovered, 1)})
+    return out
+
+
+def _result(
+    load: Any,
+    samples: list[tuple[float, int, int]],
+    faults: list[tuple[str, float]],
+    recovery: list[dict[str, Any]],
+    checks: dict[str, Any],
+    drained_s: float,
+    gunicorn_log: str,
+) -> ScenarioResult:
+    statuses = Counter({str(k): v for k, v in load.statuses.items()})
+    for _, post, get in samples:
+        statuses[f"probe POST {post}"] += 1
+        statuses[f"probe GET {get}"] += 1
+    five_hundred = load.statuses.get("500", 0) + sum(
+        1 for _, post, get in samples if 500 in (post, get)
+    )
+    passed = (
+        checks["stored"] >= checks["acknowledged"]
+        and checks["duplicates_stored"] == 0
+        and checks["mailed_twice_or_more"] == 0
+        and checks["never_mailed"] == 0
+        and five_hundred == 0
+    )
+    rows = [
+        {"what": "submissions acknowledged (302)", "value": f"{checks['acknowledged']:,}"},
+        {"what": "rate acknowledged, per second", "value": f"{load.accepted_per_s:,.0f}"},
+        {"what": "spike signatures stored", "value": f"{checks['stored']:,}"},
+        {"what": "stored twice", "value": str(checks["duplicates_stored"])},
+        {"what": "confirmations received exactly once", "value": f"{checks['mailed_once']:,}"},
+        {
+            "what": "confirmations received twice or more",
+            "value": str(checks["mailed_twice_or_more"]),
+        },
+        {"what": "stored but never mailed", "value": str(checks["never_mailed"])},
+        {"what": "tasks failed for good", "value": str(checks["failed_tasks"])},
+        {"what": "500 answers", "value": str(five_hundred)},
+        {"what": "queue drained after the spike, s", "value": f"{drained_s:.0f}"},
+    ]
+    rows += [
+        {
+            "what": f"recovery: {r['fault']}",
+            "value": f"{r['recovered_s']} s ({r['bad_answers']} bad)",
+        }
+        for r in recovery
+    ]
+    answers = ", ".join(f"{k}: {v:,}" for k, v in sorted(statuses.items()))
+    notes = [
+        f"Spike answers by status (wrk, then the probe): {answers}; socket errors "
+        f"{sum(load.wrk.socket_errors.values()):,} (connections cut by the killed gunicorn "
+        "workers).",
+        "Recovery is measured by a probe posting a signature and reading the page every "
+        "0.2 s: from the fault to the first good pair after the last bad one within 20 s.",
+        f"gunicorn's log: {gunicorn_log.count('Traceback')} tracebacks, "
+        f"{gunicorn_log.count('WORKER TIMEOUT')} worker timeouts.",
+    ]
+    median_recovery = statistics.median([r["recovered_s"] for r in recovery]) if recovery else 0
+    summary = (
+        f"{'PASS' if passed else 'FAIL'}: {checks['acknowledged']:,} acknowledged, "
+        f"{checks['stored']:,} stored, {checks['mailed_once']:,} mailed exactly once, "
+        f"{checks['mailed_twice_or_more']} twice, {five_hundred} answers 500; median "
+        f"recovery {median_recovery} s."
+    )
+    return ScenarioResult(
+        name=NAME,
+        title=TITLE,
+        summary=summary,
+        columns=[Column("what", "Measure", "left"), Column("value", "Result")],
+        rows=rows,
+        notes=notes,
+        raw={
+            "checks": checks,
+            "statuses": dict(statuses),
+            "recovery": recovery,
+            "faults": [what for what, _ in faults],
+            "accepted_per_s": load.accepted_per_s,
+            "drained_s": drained_s,
+            "passed": passed,
+        },
+    )
+
+
+SCENARIO = Scenario(name=NAME, title=TITLE, run=run)
