@@ -262,6 +262,11 @@ def _timeline(
         if second >= FAULT_SECONDS:
             continue
         at(second)
+        if second == 20:
+            top = subprocess.run(
+                ["top", "-b", "-n", "1", "-w", "160"], capture_output=True, text=True
+            )
+            print("\n".join(top.stdout.splitlines()[:22]), flush=True)
         if what == "gunicorn":
             pids = _gunicorn_workers(base_url)
             if pids:
@@ -352,6 +357,8 @@ def _recovery(
     the first good answer after the last bad one (0 when none was bad)."""
     out = []
     for what, moment in faults:
+        if what.startswith(("SMTP back", "Redis started")):
+            continue  # the end of a fault, not one
         window = [s for s in samples if moment <= s[0] < moment + 20]
         bad = [s for s in window if s[1] != 302 or s[2] != 200]
         recovered = 0.0
@@ -409,7 +416,9 @@ def _result(
         for r in recovery
     ]
     answers = ", ".join(f"{k}: {v:,}" for k, v in sorted(statuses.items()))
+    tracebacks = [block for block in gunicorn_log.split("Traceback")[1:]]
     notes = [
+        f"wrk latency: p50 {load.wrk.p50_ms:.0f} ms, p99 {load.wrk.p99_ms:.0f} ms.",
         f"Spike answers by status (wrk, then the probe): {answers}; socket errors "
         f"{sum(load.wrk.socket_errors.values()):,} (connections cut by the killed gunicorn "
         "workers).",
@@ -417,6 +426,10 @@ def _result(
         "0.2 s: from the fault to the first good pair after the last bad one within 20 s.",
         f"gunicorn's log: {gunicorn_log.count('Traceback')} tracebacks, "
         f"{gunicorn_log.count('WORKER TIMEOUT')} worker timeouts.",
+        *[
+            f"gunicorn traceback: {block.strip().splitlines()[-1][:200]}"
+            for block in tracebacks[:3]
+        ],
     ]
     median_recovery = statistics.median([r["recovered_s"] for r in recovery]) if recovery else 0
     summary = (
