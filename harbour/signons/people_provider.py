@@ -7,6 +7,7 @@ from harbour.people.models import Person
 from harbour.people.registry import HistoryItem, PersonDataProvider
 
 from .models import Signature, SignatureState
+from .models.signatures import ANONYMOUS
 
 
 def _history(person: Person) -> list[HistoryItem]:
@@ -49,17 +50,7 @@ def _erase(person: Person) -> None:
     signatures = Signature.objects.filter(person=person)
     page_ids = set(signatures.values_list("page_id", flat=True))
     signatures.filter(state=SignatureState.PENDING).delete()
-    signatures.update(
-        person=None,
-        name="",
-        honorific="",
-        city="",
-        website="",
-        contact_name="",
-        fsa="",
-        ip_hash="",
-        listing="hidden",
-    )
+    signatures.update(**ANONYMOUS)
     for page_id in page_ids:
         clear_page(page_id)
 

@@ -20,8 +20,9 @@ from harbour.core.audit import audit_record
 from harbour.core.pagecache import clear_page
 from harbour.people.services import persons_delete_unused
 
-from .models import Listing, Signature, SignerKind
+from .models import Signature, SignerKind
 from .models.pages import PetitionPage, SignOnPage, StatementPage
+from .models.signatures import ANONYMOUS
 
 BATCH = 20_000
 
@@ -80,16 +81,7 @@ def _anonymise(page: SignOnPage, *, now: datetime.datetime, limit: int) -> int:
         if not rows:
             return 0
         Signature.objects.filter(pk__in=[pk for pk, _person in rows]).update(
-            person=None,
-            name="",
-            honorific="",
-            city="",
-            website="",
-            contact_name="",
-            fsa="",
-            ip_hash="",
-            listing=Listing.HIDDEN,
-            anonymised_at=now,
+            **ANONYMOUS, anonymised_at=now
         )
         persons_delete_unused(person_ids={person for _pk, person in rows if person})
         audit_record(

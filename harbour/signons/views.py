@@ -20,7 +20,7 @@ from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
-from . import selectors, services
+from . import areas, selectors, services
 from .forms import FORMS, SignatureForm
 from .models import SignatureState, SignerKind
 from .models.pages import PetitionPage, SignOnPage
@@ -48,8 +48,8 @@ def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) ->
     if isinstance(page, PetitionPage):
         count = context["signatories"].count
         context["progress"] = min(100, round(100 * count / page.goal)) if page.goal else 0
-        context["by_province"] = selectors.signatures_by_province(page=original)
-        all_districts = selectors.signatures_by_district(page=original)
+        context["by_province"] = areas.signatures_by_province(page=original)
+        all_districts = areas.signatures_by_district(page=original)
         context["by_district"] = all_districts[:TOP_DISTRICTS]
         context["districts_counted"] = len(all_districts)
         context["latest"] = selectors.latest_signers(page=original)
@@ -71,14 +71,14 @@ def districts(request: HttpRequest, page: PetitionPage) -> HttpResponse:
     order = request.GET.get("order", "count")
     if order not in DISTRICT_ORDERS:
         order = "count"
-    rows = selectors.district_table(page=original, query=query, order=order)
+    rows = areas.district_table(page=original, query=query, order=order)
     context = {
         "page": page,
         "self": page,
         "rows": rows,
         "query": query,
         "order": order,
-        "total": len(selectors.signatures_by_district(page=original)),
+        "total": len(areas.signatures_by_district(page=original)),
     }
     return TemplateResponse(request, "signons/districts.html", context)
 
@@ -231,7 +231,7 @@ CONFIRMATION = ConfirmedAction(
     asking=lambda signature: {"signature": signature, "days": settings.HARBOUR_CONFIRM_DAYS},
     done=lambda signature: {
         "signature": signature,
-        "my_district": selectors.signer_district(signature),
+        "my_district": areas.signer_district(signature),
     },
 )
 

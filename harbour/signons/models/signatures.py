@@ -22,6 +22,20 @@ class SignatureState(models.TextChoices):
     SPAM = "spam", _("Spam")
 
 
+# What erasing a signer (people registry) and retention (signons.retention) leave of a
+# signature: it still counts, in its province and district, and says nothing of who.
+ANONYMOUS: dict[str, object] = {
+    "person": None,
+    "name": "",
+    "honorific": "",
+    "city": "",
+    "website": "",
+    "contact_name": "",
+    "fsa": "",
+    "ip_hash": "",
+    "listing": "hidden",
+}
+
 # Counted, and shown on the public list (as the signer chose).
 COUNTED_STATES = frozenset({SignatureState.CONFIRMED})
 
