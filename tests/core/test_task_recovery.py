@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -23,32 +22,17 @@ from django_tasks_db.models import DBTaskResult
 from harbour.core.models import AuditEntry, TaskWorker
 from harbour.core.roles import ADMINISTRATORS, EDITORS
 from harbour.core.taskrecovery import retry_delay, tasks_recover
-from harbour.signons.services import signature_create
 from tests.admin_helpers import assert_denied
 from tests.signons.factories import make_petition
+from tests.signons.test_confirmation_mail import ADDRESS, TASK, _sign, _task, _work
 from tests.smtp_sink import use_sink
 
-DETAILS = {"given_name": "Ada", "family_name": "B", "postal_code": "K1A 0A6", "listing": "full"}
-ADDRESS = "ada@example.org"
-TASK = "harbour.signons.tasks.send_signature_confirmation"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _task() -> DBTaskResult:
-    return DBTaskResult.objects.get(task_path=TASK)
-
-
-def _work() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 def _due_now() -> None:
     """Time passes: the retry's back-off is over."""
     DBTaskResult.objects.filter(task_path=TASK, status="READY").update(run_after=timezone.now())
-
-
-def _sign(petition) -> None:
-    signature_create(page=petition, kind="individual", email=ADDRESS, details=DETAILS)
 
 
 def test_the_back_off_doubles_with_each_attempt_is_jittered_and_capped(settings):
