@@ -174,8 +174,8 @@ class Letter(models.Model):
     # died does not send a second copy; cleared if the copy did not leave.
     copy_sent_at = models.DateTimeField(null=True, blank=True)
     # Attempts at the copy, MAX_ATTEMPTS (sending.py) in all: a temporary failure leaves it
-    # for `letters_retry`; a permanent or uncertain one, or an erased supporter, sets it to
-    # MAX_ATTEMPTS at once.
+    # for the `send_letter` task's retry; a permanent or uncertain one, or an erased
+    # supporter, sets it to MAX_ATTEMPTS at once.
     copy_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,6 @@
-"""Sending letters: one delivery at a time at most once, digests, retries, held letters."""
+"""Sending letters: one delivery at a time at most once, digests, held letters. A temporary
+failure puts a delivery (or the supporter's copy) back and makes its task fail as temporary,
+so that core.taskrecovery runs the task again with back-off: no retry loop of our own."""
 
 import datetime
 import logging
@@ -16,7 +18,7 @@ from harbour.core.branding import brand
 from harbour.core.mailsend import PERMANENT, TEMPORARY, UNCERTAIN, mail_send
 from harbour.representatives.services import letters_may_go_to
 
-from .models import Delivery, DeliveryState, Letter, LetterCampaignPage, LetterState
+from .models import Delivery, DeliveryState, Letter, LetterCampaignPage
 from .rendering import letter_text, needs_roles
 from .selectors import public_letter_count_forget
 from .services import delivery_queue_or_defer
@@ -32,33 +34,11 @@ def _message_id() -> str:
     return make_msgid(domain=domain)
 
 
-def deliveries_retry() -> int:
-    """Queue again the deliveries and the supporters' copies a temporary failure put back
-    (run every 15 minutes); answers how many tasks it queued."""
-    from .tasks import send_delivery, send_letter_copy
-
-    waiting = Delivery.objects.filter(state=DeliveryState.QUEUED, digest=False, attempts__gt=0)
-    count = 0
-    for delivery_id in waiting.values_list("pk", flat=True):
-        send_delivery.enqueue(delivery_id)
-        count += 1
-    copies = Letter.objects.filter(
-        state=LetterState.CONFIRMED,
-        copy_sent_at=None,
-        copy_attempts__gt=0,
-        copy_attempts__lt=MAX_ATTEMPTS,
-        person__email__isnull=False,  # erasure empties the address
-    )
-    for letter_id in copies.values_list("pk", flat=True):
-        send_letter_copy.enqueue(letter_id)
-        count += 1
-    return count
-
-
 def letter_send(*, letter_id: int) -> dict[str, int]:
     """Send a confirmed letter: each of its queued deliveries at most once, then the copy
     to the supporter, over the worker's SMTP connection. Deliveries held back (daily cap,
-    digest) stay for `letters_daily`. Answers how many deliveries ended each way."""
+    digest) stay for `letters_daily`. Answers how many deliveries ended each way; "retry"
+    (deliveries) and "copy_retry" say what a temporary failure put back for the next run."""
     letter, deliveries = _letter_with_deliveries(letter_id)
     outcomes: dict[str, int] = {}
     for delivery in deliveries:
@@ -67,18 +47,13 @@ def letter_send(*, letter_id: int) -> dict[str, int]:
         outcome = _delivery_send(delivery)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     if letter is not None:
-        outcomes["copy"] = int(_supporter_copy_send(letter, deliveries))
+        copy = _supporter_copy_send(letter, deliveries)
+        outcomes["copy"] = int(copy == "sent")
+        if copy == "retry":
+            outcomes["copy_retry"] = 1
         if outcomes.get("sent"):
             public_letter_count_forget(page_id=letter.campaign_id)
     return outcomes
-
-
-def letter_copy_send(*, letter_id: int) -> bool:
-    """The supporter's copy alone, at most once (a retry after a temporary failure)."""
-    letter, deliveries = _letter_with_deliveries(letter_id)
-    if letter is None or letter.state != LetterState.CONFIRMED:
-        return False
-    return _supporter_copy_send(letter, deliveries)
 
 
 def delivery_send(*, delivery_id: int) -> str:
@@ -167,7 +142,7 @@ def _delivery_send(delivery: Delivery) -> str:
     failure = mail_send(_letter_message(delivery))
     if failure is not None:
         kind, error = failure
-        # A temporary failure puts it back in the queue for `letters_retry`, up to
+        # A temporary failure puts it back in the queue for the task's retry, up to
         # MAX_ATTEMPTS; a permanent or uncertain one fails the delivery (an office never
         # gets a letter twice).
         failed = kind != TEMPORARY or delivery.attempts >= MAX_ATTEMPTS
@@ -219,19 +194,20 @@ def _letter_message(delivery: Delivery) -> EmailMessage:
     )
 
 
-def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
-    """The supporter's copy, naming every recipient (held-back ones too), at most once. A
-    temporary failure leaves it for `letters_retry` (up to MAX_ATTEMPTS attempts); a
-    permanent one gives up. Failures are logged without the address."""
+def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> str:
+    """The supporter's copy, naming every recipient (held-back ones too), at most once:
+    "sent"; "retry" when a temporary failure left it for the task's next run (up to
+    MAX_ATTEMPTS attempts); "none" when it is already sent, given up, or refused for good.
+    Failures are logged without the address."""
     person = letter.person
     if person is None or not person.email:  # erased: nobody to send it to, ever
         Letter.objects.filter(pk=letter.pk, copy_sent_at=None).update(copy_attempts=MAX_ATTEMPTS)
-        return False
+        return "none"
     claimed = Letter.objects.filter(
         pk=letter.pk, copy_sent_at=None, copy_attempts__lt=MAX_ATTEMPTS
     ).update(copy_sent_at=timezone.now(), copy_attempts=F("copy_attempts") + 1)
     if not claimed:  # already sent (this task is running again), or given up
-        return False
+        return "none"
     recipients = [str(d.representative) for d in deliveries]
     sender = brand()
     context = {"letter": letter, "recipients": recipients, "brand": sender}
@@ -249,14 +225,15 @@ def _supporter_copy_send(letter: Letter, deliveries: list[Delivery]) -> bool:
         logger.warning("Copy of letter %s not sent (%s): %s", letter.pk, kind, error)
         if kind == UNCERTAIN:  # it may have left: keep the claim, never send it again
             Letter.objects.filter(pk=letter.pk).update(copy_attempts=MAX_ATTEMPTS)
-            return False
+            return "none"
         # It did not leave: free the claim, and give up at once on a permanent refusal.
         update: dict[str, object] = {"copy_sent_at": None}
         if kind == PERMANENT:
             update["copy_attempts"] = MAX_ATTEMPTS
         Letter.objects.filter(pk=letter.pk).update(**update)
-        return False
-    return True
+        given_up = kind == PERMANENT or letter.copy_attempts + 1 >= MAX_ATTEMPTS
+        return "none" if given_up else "retry"
+    return "sent"
 
 
 def deliveries_release_deferred(*, today: datetime.date | None = None) -> int:

@@ -1,6 +1,7 @@
-"""Thin tasks: load by id, call a service. A letter an office refused for now makes the task
-fail as temporary, so core.taskrecovery runs it again with back-off (each delivery still
-goes at most once); `letters_retry` sweeps up what that leaves (copies, older rows)."""
+"""Thin tasks: load by id, call a service. A letter an office (or the supporter's copy)
+refused for now makes the task fail as temporary, so core.taskrecovery runs it again with
+back-off, the one retry mechanism of every task (each delivery and copy still goes at most
+once)."""
 
 from django_tasks import TaskContext, task
 
@@ -26,15 +27,12 @@ def send_letter_already_sent(context: TaskContext, letter_id: int) -> bool:
 @scrubbed
 def send_letter(letter_id: int) -> dict[str, int]:
     outcomes = sending.letter_send(letter_id=letter_id)
-    if outcomes.get("retry"):  # some offices refused for now: core retries the task
-        raise TemporaryTaskFailure(f"temporary: {outcomes['retry']} letter(s) put back")
+    if outcomes.get("retry") or outcomes.get("copy_retry"):  # core retries the task
+        raise TemporaryTaskFailure(
+            f"temporary: {outcomes.get('retry', 0)} letter(s) and "
+            f"{outcomes.get('copy_retry', 0)} copy put back"
+        )
     return outcomes
-
-
-@task()
-@scrubbed
-def send_letter_copy(letter_id: int) -> bool:
-    return sending.letter_copy_send(letter_id=letter_id)
 
 
 @task()

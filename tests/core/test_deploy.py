@@ -9,7 +9,6 @@ from django.core.management import get_commands
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SCHEDULED = {
     "signons_maintenance",
-    "letters_retry",
     "letters_daily",
     "actions_purge_expired",
     "tasks_recover",

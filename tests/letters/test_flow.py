@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import (
     Delivery,
@@ -20,6 +21,7 @@ from harbour.letters.models import (
 from harbour.letters.selectors import campaign_reach
 from harbour.letters.sending import delivery_send, digests_send
 from harbour.representatives.models import Representative, TargetGroup
+from tests.signons.test_confirmation_mail import _work
 
 FIXTURE = Path(__file__).parents[2] / "harbour" / "representatives" / "fixtures" / "canada"
 
@@ -254,21 +256,27 @@ def test_mailto_mode_counts_the_click_and_prepares_the_letter(client, campaign):
     assert mail.outbox == []  # no letter is stored or sent in this mode
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_temporary_smtp_failure_is_retried_later_and_sent_once(client, campaign, settings):
     client.post(campaign.url + "send/", LETTER)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    _confirm(client, campaign)  # nothing listens on port 9: the send fails
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        _confirm(client, campaign)  # nothing listens on port 9: the send fails
+        _work()
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.QUEUED, 1)
     assert delivery.error == "ConnectionRefusedError"
     assert delivery.letter.copy_sent_at is None  # the copy did not leave either
+    task = DBTaskResult.objects.get(task_path="harbour.letters.tasks.send_letter")
+    assert task.status == "READY" and task.run_after > timezone.now()  # retried later
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("letters_retry")
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        DBTaskResult.objects.filter(pk=task.pk).update(run_after=timezone.now())
+        _work()
+        _work()
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT
-    assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
-    call_command("letters_retry")
     assert len([m for m in mail.outbox if m.to == ["jennifer.mckelvie@parl.gc.ca"]]) == 1
 
 

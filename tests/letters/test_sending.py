@@ -9,15 +9,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from harbour.letters.models import Delivery, DeliveryState, Letter
-from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, digests_send, letter_copy_send
+from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, digests_send, letter_send
 from harbour.letters.services import confirmation_token
 from harbour.people.services import person_erase
 from harbour.representatives.models import Representative, TargetGroup
+from tests.signons.test_confirmation_mail import _work
 from tests.smtp_sink import Sink
 from tests.smtp_sink import use_sink as _use_sink
 
@@ -36,6 +37,29 @@ def _write_and_confirm(client, campaign, settings, *, port=None, backend=None, d
     if backend is not None:
         settings.EMAIL_BACKEND = f"{__name__}.{backend.__name__}"
     _confirm(client, campaign)
+
+
+SEND_LETTER = "harbour.letters.tasks.send_letter"
+
+
+def _confirm_queued(client, campaign, settings) -> None:  # noqa: F811
+    """Confirm with the database task backend, then let a worker run the letter's task."""
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        _confirm(client, campaign)
+        _work()
+
+
+def _letter_task() -> DBTaskResult:
+    return DBTaskResult.objects.get(task_path=SEND_LETTER)
+
+
+def _retry_due(settings) -> None:
+    """Time passes until the letter task's retry is due, and a worker runs it."""
+    DBTaskResult.objects.filter(task_path=SEND_LETTER, status="READY").update(
+        run_after=timezone.now()
+    )
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        _work()
 
 
 @pytest.fixture
@@ -116,7 +140,7 @@ def test_one_office_refusing_for_now_does_not_hold_up_the_others(
     assert Delivery.objects.filter(state=DeliveryState.SENT).count() == 2
     assert len(handler.to("mimi@example.org")) == 1  # the copy still went
     handler.refuse.clear()
-    assert delivery_send(delivery_id=refused.pk) == "sent"  # what letters_retry queues
+    assert delivery_send(delivery_id=refused.pk) == "sent"  # as a released letter's task
     assert len(handler.to(anand.email)) == 1
     assert delivery_send(delivery_id=refused.pk) == "sent"  # and never twice
     assert len(handler.to(anand.email)) == 1
@@ -338,7 +362,8 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
     assert len(handler.received) == 4 and len(handler.sessions()) == 2
 
 
-def test_a_copy_refused_for_now_is_sent_once_by_letters_retry(
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_refused_for_now_is_sent_once_when_the_task_runs_again(
     client,
     campaign,  # noqa: F811 (the fixture)
     sink,
@@ -346,44 +371,49 @@ def test_a_copy_refused_for_now_is_sent_once_by_letters_retry(
 ):
     handler, port = sink
     handler.refuse.add("mimi@example.org")
-    _write_and_confirm(client, campaign, settings, port=port)
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm_queued(client, campaign, settings)
 
     letter = Letter.objects.get()
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, 1)
     assert Delivery.objects.get().state == DeliveryState.SENT  # the letter itself went
     assert handler.to("mimi@example.org") == []
+    task = _letter_task()
+    assert task.status == "READY" and task.run_after > timezone.now()  # back-off, not failed
 
-    call_command("letters_retry", stdout=io.StringIO())  # still refused: stays for later
+    _retry_due(settings)  # still refused: put back again, for later
     letter.refresh_from_db()
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, 2)
+    assert _letter_task().status == "READY"
 
     handler.refuse.clear()
-    out = io.StringIO()
-    call_command("letters_retry", stdout=out)
-    assert "Queued 1 " in out.getvalue()
+    _retry_due(settings)
     [copy] = handler.to("mimi@example.org")
     assert copy["Subject"] == "Copy: Please act on Hong Kong"
     letter.refresh_from_db()
     assert letter.copy_sent_at is not None and letter.copy_attempts == 3
+    assert _letter_task().status == "SUCCESSFUL"
 
-    out = io.StringIO()
-    call_command("letters_retry", stdout=out)  # nothing left to retry, nothing sent twice
-    assert "Queued 0 " in out.getvalue()
+    _retry_due(settings)  # nothing left to run, nothing sent twice
+    assert letter_send(letter_id=letter.pk) == {"copy": 0}  # run by hand: nothing goes
     assert len(handler.to("mimi@example.org")) == 1
     assert len(handler.received) == 2  # the letter to the MP and one copy
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_copy_refused_for_good_is_not_tried_again(client, campaign, sink, settings):  # noqa: F811
     handler, port = sink
     handler.refuse_for_good.add("mimi@example.org")
-    _write_and_confirm(client, campaign, settings, port=port)
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm_queued(client, campaign, settings)
 
     letter = Letter.objects.get()
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, MAX_ATTEMPTS)
+    assert _letter_task().status == "SUCCESSFUL"  # nothing left for a retry
     handler.refuse_for_good.clear()
-    out = io.StringIO()
-    call_command("letters_retry", stdout=out)
-    assert "Queued 0 " in out.getvalue()
+    assert letter_send(letter_id=letter.pk) == {"copy": 0}
     assert handler.to("mimi@example.org") == []
 
 
@@ -435,12 +465,11 @@ def test_a_message_cut_off_mid_conversation_is_never_sent_again(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    out = io.StringIO()
-    call_command("letters_retry", stdout=out)
-    assert "Queued 0 " in out.getvalue()
+    assert letter_send(letter_id=letter.pk) == {"copy": 0}  # the task run again: nothing
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_letters_and_copies_wait_out_a_server_that_is_down_then_go_once(
     client,
     campaign,  # noqa: F811 (the fixture)
@@ -453,20 +482,23 @@ def test_letters_and_copies_wait_out_a_server_that_is_down_then_go_once(
     with socket.socket() as s:  # a port nobody listens on: the connection is refused
         s.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = s.getsockname()[1]
-    _confirm(client, campaign)
+    _confirm_queued(client, campaign, settings)
 
     delivery, letter = Delivery.objects.get(), Letter.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.QUEUED, 1)
     assert (letter.copy_sent_at, letter.copy_attempts) == (None, 1)
+    assert _letter_task().status == "READY"
 
     settings.EMAIL_PORT = port  # the server is back
-    call_command("letters_retry", stdout=io.StringIO())
-    call_command("letters_retry", stdout=io.StringIO())
+    _retry_due(settings)
+    _retry_due(settings)
+    assert _letter_task().status == "SUCCESSFUL"
     assert len(handler.to(delivery.representative.email)) == 1
     assert len(handler.to("mimi@example.org")) == 1
     assert len(handler.received) == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_copy_of_an_erased_supporter_is_not_retried(
     client,
     campaign,  # noqa: F811 (the fixture)
@@ -476,18 +508,18 @@ def test_the_copy_of_an_erased_supporter_is_not_retried(
 ):
     handler, port = sink
     handler.refuse.add("mimi@example.org")
-    _write_and_confirm(client, campaign, settings, port=port)
+    client.post(campaign.url + "send/", LETTER)
+    _use_sink(settings, port)
+    _confirm_queued(client, campaign, settings)
     letter = Letter.objects.select_related("person").get()
-    assert letter.copy_attempts == 1
+    assert letter.copy_attempts == 1 and _letter_task().status == "READY"
 
     person_erase(person=letter.person, actor=admin_user)
     handler.refuse.clear()
-    out = io.StringIO()
-    call_command("letters_retry", stdout=out)
-    assert "Queued 0 " in out.getvalue()
-    assert letter_copy_send(letter_id=letter.pk) is False  # run by hand: gives up for good
+    _retry_due(settings)  # the retry finds nobody to send the copy to: gives up for good
     letter.refresh_from_db()
     assert letter.copy_attempts == MAX_ATTEMPTS
+    assert _letter_task().status == "SUCCESSFUL"
     assert handler.to("mimi@example.org") == []
 
 
