@@ -11,7 +11,9 @@
 --
 -- "sign" posts an individual's signature with a new address per request,
 -- bench-RUN-THREAD-N@example.invalid; "insert" posts only the CSRF token.
--- `done` prints one line, "wrk-script-report: " and JSON, with the sums over the threads.
+-- `done` prints one line, "wrk-script-report: " and JSON, with the sums over the threads and
+-- a timeline: the answers accepted and not, by tenth of a second of CLOCK_MONOTONIC (the
+-- clock of Python's time.monotonic(), so that a scenario can line them up with its events).
 
 local ffi = require("ffi")
 ffi.cdef([[
@@ -37,6 +39,7 @@ end
 -- Thread states: globals, read by `done` through thread:get().
 sent, responses, accepted, first_us, last_us = 0, 0, 0, 0, 0
 statuses = {}
+good_at, bad_at = {}, {}
 
 local mode, run_id, active_us, expect_status, expect_location
 local headers, body_prefix
@@ -96,34 +99,50 @@ function response(status, response_headers, body)
   responses = responses + 1
   last_us = now_us()
   statuses[status] = (statuses[status] or 0) + 1
+  local tick = math.floor(last_us / 100000)
+  local good = false
   if status == expect_status then
     local location = response_headers["Location"] or ""
-    if expect_location == "" or location:sub(-#expect_location) == expect_location then
-      accepted = accepted + 1
-    end
+    good = expect_location == "" or location:sub(-#expect_location) == expect_location
   end
+  if good then
+    accepted = accepted + 1
+    good_at[tick] = (good_at[tick] or 0) + 1
+  else
+    bad_at[tick] = (bad_at[tick] or 0) + 1
+  end
+end
+
+local function merge(into, counts)
+  for tick, count in pairs(counts) do
+    into[tick] = (into[tick] or 0) + count
+  end
+end
+
+local function json_counts(counts)
+  local parts = {}
+  for key, count in pairs(counts) do
+    table.insert(parts, string.format('"%d": %d', key, count))
+  end
+  return "{" .. table.concat(parts, ", ") .. "}"
 end
 
 function done(summary, latency, requests)
   local total = { sent = 0, responses = 0, accepted = 0 }
-  local by_status = {}
+  local by_status, good, bad = {}, {}, {}
   local first, last = nil, 0
   for _, thread in ipairs(threads) do
     total.sent = total.sent + thread:get("sent")
     total.responses = total.responses + thread:get("responses")
     total.accepted = total.accepted + thread:get("accepted")
-    for status, count in pairs(thread:get("statuses")) do
-      by_status[status] = (by_status[status] or 0) + count
-    end
+    merge(by_status, thread:get("statuses"))
+    merge(good, thread:get("good_at"))
+    merge(bad, thread:get("bad_at"))
     local thread_first = thread:get("first_us")
     if thread_first > 0 and (first == nil or thread_first < first) then
       first = thread_first
     end
     last = math.max(last, thread:get("last_us"))
-  end
-  local parts = {}
-  for status, count in pairs(by_status) do
-    table.insert(parts, string.format('"%d": %d', status, count))
   end
   local window_us = 0
   if first ~= nil and last > first then
@@ -131,7 +150,9 @@ function done(summary, latency, requests)
   end
   io.write(string.format(
     'wrk-script-report: {"sent": %d, "responses": %d, "accepted": %d, '
-      .. '"window_us": %d, "threads": %d, "statuses": {%s}}\n',
-    total.sent, total.responses, total.accepted, window_us, #threads, table.concat(parts, ", ")
+      .. '"window_us": %d, "threads": %d, "statuses": %s, '
+      .. '"accepted_by_tick": %s, "refused_by_tick": %s}\n',
+    total.sent, total.responses, total.accepted, window_us, #threads, json_counts(by_status),
+    json_counts(good), json_counts(bad)
   ))
 end

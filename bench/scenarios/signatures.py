@@ -9,13 +9,14 @@ Redis for the cache and rate-limit counters as in production (database 15, flush
 Signatures are posted by wrk with a Lua script (post_load.lua) that gives each request a new
 e-mail address and counts the answers; it stops sending a few seconds before wrk stops, so
 that no request is left in flight and the database can be checked exactly against the 302s
-it counted. The one-row insert view (`/bench/insert/`) under the same load is the ceiling of
-a write on this server; `/bench/ping/` is the ceiling for the page. Two references run
-shorter (a third of the runs' time, no warm-up of their own) between them:
-`/bench/insert-enqueue/` inserts the same row and queues one task through the tasks API in
-one transaction, the least any submission that queues an e-mail does; and
-`/bench/sign-service/<page>/` runs the sign-on's rate limits and `signature_create` with
-fixed details, without the form. The tasks the scenario queued are deleted at its end.
+it counted. The reference for a submission is `/bench/insert-enqueue/` under the same load:
+it inserts one row and queues one task through the tasks API in one transaction, the least
+any submission that queues its e-mail durably does (issue 14: a sign-up's target is ≥ 60%
+of it). The one-row insert view (`/bench/insert/`) is the ceiling of a write on this server
+and `/bench/ping/` the ceiling for the page. `/bench/sign-service/<page>/` runs shorter (a
+third of the runs' time, no warm-up of its own): the sign-on's rate limits and
+`signature_create` with fixed details, without the form. The tasks the scenario queued are
+deleted at its end.
 """
 
 import datetime
@@ -148,17 +149,19 @@ def _measure(
         service_runs: list[PostRun] = []
         warm_sign: list[PostRun] = []
         warm_insert: list[PostRun] = []
+        warm_enqueue: list[PostRun] = []
         loads = (
             ("sign", sign_runs, ctx.seconds),
+            ("enqueue", enqueue_runs, ctx.seconds),
             ("insert", insert_runs, ctx.seconds),
-            # The references run shorter, to keep the scenario's time bounded; their code
-            # paths are warm from the signatures' (enqueue, service).
-            ("enqueue", enqueue_runs, _reference_seconds(ctx)),
+            # The service runs shorter, to keep the scenario's time bounded; its code path
+            # is warm from the signatures'.
             ("service", service_runs, _reference_seconds(ctx)),
         )
         if ctx.warmup_seconds:
             print(f"  warm-up: {ctx.warmup_seconds} s of each POST (not measured)", flush=True)
-            for mode, runs in (("sign", warm_sign), ("insert", warm_insert)):
+            warm = (("sign", warm_sign), ("enqueue", warm_enqueue), ("insert", warm_insert))
+            for mode, runs in warm:
                 runs.append(_post_run(ctx, base_url, csrf, mode, f"{session}w", ctx.warmup_seconds))
         other_cpu.start()
         for round_no in range(1, ctx.runs + 1):
@@ -185,7 +188,7 @@ def _measure(
             session,
             sign_runs=warm_sign + sign_runs + service_runs,
             insert_runs=warm_insert + insert_runs,
-            enqueue_runs=enqueue_runs,
+            enqueue_runs=warm_enqueue + enqueue_runs,
         )
         checks.group = "confirmation"
         confirm = _confirm_sample(db, env, ctx.tmp, base_url, csrf, before, checks)

@@ -94,7 +94,9 @@ TARGET_SUBMISSIONS = 300.0
 TARGET_P99_MS = 300.0
 
 
-TARGET_CEILING_SHARE = 0.60
+# A submission's rate over the insert + enqueue reference's (issue 14; the older target, 60%
+# of the bare insert, was withdrawn: a submission must also queue its e-mail durably).
+TARGET_REFERENCE_SHARE = 0.60
 
 
 TARGET_PAGE_RPS = 1000.0
@@ -106,7 +108,7 @@ COLUMNS = [
     Column("rate", "Per second (median)"),
     Column("p50", "p50"),
     Column("p99", "p99"),
-    Column("ratio", "vs ceiling"),
+    Column("ratio", "vs reference"),
     Column("runs", "Runs (per second)"),
     Column("errors", "Errors"),
 ]
@@ -123,6 +125,9 @@ class PostRun:
     accepted: int
     window_s: float
     statuses: dict[str, int]
+    # Answers by tenth of a second of time.monotonic() (tick = int(seconds * 10)).
+    accepted_by_tick: dict[int, int] = field(default_factory=dict)
+    refused_by_tick: dict[int, int] = field(default_factory=dict)
 
     @property
     def accepted_per_s(self) -> float:

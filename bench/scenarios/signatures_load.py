@@ -206,6 +206,8 @@ def _post_run(
         accepted=int(report["accepted"]),
         window_s=int(report["window_us"]) / 1e6,
         statuses={str(k): int(v) for k, v in report["statuses"].items()},
+        accepted_by_tick={int(k): int(v) for k, v in report["accepted_by_tick"].items()},
+        refused_by_tick={int(k): int(v) for k, v in report["refused_by_tick"].items()},
     )
 
 

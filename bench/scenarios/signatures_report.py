@@ -18,9 +18,9 @@ from bench.scenarios.signatures_common import (
     RATE_ENV,
     REDIS_URL,
     SPIKE_CONNECTIONS,
-    TARGET_CEILING_SHARE,
     TARGET_P99_MS,
     TARGET_PAGE_RPS,
+    TARGET_REFERENCE_SHARE,
     TARGET_SUBMISSIONS,
     TITLE,
     Checks,
@@ -63,11 +63,13 @@ def _result(
     sign_requests = sum(r.sent for r in sign_runs)
     sign_errors = sum(r.errors for r in sign_runs)
     error_rate = sign_errors / sign_requests if sign_requests else 0.0
-    share = sign_rate / insert_rate if insert_rate else 0.0
     enqueue_rate = _median([r.accepted_per_s for r in enqueue_runs])
-    enqueue_share = enqueue_rate / insert_rate if insert_rate else 0.0
+    # Ratios against the reference: the insert with its task queued (issue 14).
+    share = sign_rate / enqueue_rate if enqueue_rate else 0.0
+    ceiling_share = sign_rate / insert_rate if insert_rate else 0.0
+    insert_share = insert_rate / enqueue_rate if enqueue_rate else 0.0
     service_rate = _median([r.accepted_per_s for r in service_runs])
-    service_share = service_rate / insert_rate if insert_rate else 0.0
+    service_share = service_rate / enqueue_rate if enqueue_rate else 0.0
     page_share = page_rate / ping_rate if ping_rate else 0.0
 
     def post_row(label: str, path: str, runs: list[PostRun], ratio: str) -> dict[str, str]:
@@ -96,12 +98,14 @@ def _result(
 
     rows = [
         post_row("Signature submissions (302s)", Sign.path, sign_runs, f"{share:.3f}"),
-        post_row("Write ceiling: one-row insert", INSERT, insert_runs, "1.000"),
         post_row(
-            "Reference: that insert + one task queued (tasks API), one transaction",
+            "Reference: one-row insert + one task queued (tasks API), one transaction",
             INSERT_ENQUEUE,
             enqueue_runs,
-            f"{enqueue_share:.3f}",
+            "1.000",
+        ),
+        post_row(
+            "Write ceiling: the one-row insert alone", INSERT, insert_runs, f"{insert_share:.3f}"
         ),
         post_row(
             "Reference: the sign-on's rate limits and service, no form (302s)",
@@ -134,11 +138,11 @@ def _result(
             + "; ".join(i["check"] for i in spike_failed),
         ),
         _target(
-            f"≥ {TARGET_CEILING_SHARE:.0%} of the insert ceiling",
-            share >= TARGET_CEILING_SHARE,
-            f"{share:.0%} ({sign_rate:,.0f} of {insert_rate:,.0f}/s; the insert with one "
-            f"task queued through the tasks API in the same transaction: {enqueue_share:.0%}; "
-            f"the sign-on's rate limits and service without the form: {service_share:.0%})",
+            f"≥ {TARGET_REFERENCE_SHARE:.0%} of the insert + enqueue reference",
+            share >= TARGET_REFERENCE_SHARE,
+            f"{share:.0%} ({sign_rate:,.0f} of {enqueue_rate:,.0f}/s; of the bare insert "
+            f"ceiling: {ceiling_share:.0%}; the sign-on's rate limits and service without the "
+            f"form: {service_share:.0%} of the reference)",
         ),
         _target(
             f"petition page ≥ {TARGET_PAGE_RPS:,.0f} requests/s",
@@ -155,10 +159,11 @@ def _result(
     summary = (
         f"POSTs: wrk -t{ctx.threads} -c{SPIKE_CONNECTIONS} --latency with "
         f"`bench/scenarios/post_load.lua`, {ctx.runs} runs × {ctx.seconds} s of sending (+ "
-        f"{DRAIN_SECONDS} s for the last answers) per URL in interleaved rounds (the two "
-        f"references {_reference_seconds(ctx)} s), after {ctx.warmup_seconds} s of warm-up "
-        f"for the submissions and the ceiling; GETs: wrk -t{ctx.threads} -c{ctx.connections} "
-        f"--latency, {ctx.runs} runs × {ctx.seconds} s, interleaved. Against a gunicorn of the "
+        f"{DRAIN_SECONDS} s for the last answers) per URL in interleaved rounds (the "
+        f"sign-on service alone {_reference_seconds(ctx)} s), after {ctx.warmup_seconds} s of "
+        "warm-up for the submissions, the reference and the ceiling; GETs: "
+        f"wrk -t{ctx.threads} -c{ctx.connections} --latency, {ctx.runs} runs × {ctx.seconds} s, "
+        "interleaved. Against a gunicorn of the "
         "scenario's own, configured as above plus "
         f"`HARBOUR_SIGN_RATE_IP={RATE_ENV['HARBOUR_SIGN_RATE_IP']}`, "
         f"`HARBOUR_SIGN_RATE_EMAIL={RATE_ENV['HARBOUR_SIGN_RATE_EMAIL']}` and {redis}."
@@ -200,9 +205,9 @@ def _result(
         _profile_note(profile),
         "Signature submissions/s: 302s to the thanks page counted by the wrk script, over "
         "the time from its first request to its last answer; p50/p99 are wrk's, of every "
-        "request of the run. “vs ceiling”: submissions/s (and the insert-and-enqueue view's "
-        "200s/s) over the one-row insert's accepted (200) requests/s under the same load; the "
-        "page's requests/s over the minimal view's.",
+        "request of the run. “vs reference”: accepted requests/s over the insert + enqueue "
+        "view's accepted (200) requests/s under the same load; the page's requests/s over "
+        "the minimal view's.",
         "Errors: answers other than the expected 302 (or 200), socket errors, and requests "
         f"left unanswered, over the requests sent. Submission error rate: {error_rate:.2%}.",
         "The sign-on rate limits are raised for the run: every request comes from one "
@@ -236,15 +241,16 @@ def _result(
                 "median_accepted_per_s": insert_rate,
                 "runs": [r.as_dict() for r in insert_runs],
             },
-            "submissions_over_insert": share,
+            "submissions_over_insert": ceiling_share,
+            "submissions_over_reference": share,
             "sign_service_reference": {
                 "median_accepted_per_s": service_rate,
-                "ratio_to_insert": service_share,
+                "ratio_to_reference": service_share,
                 "runs": [r.as_dict() for r in service_runs],
             },
             "insert_enqueue_reference": {
                 "median_accepted_per_s": enqueue_rate,
-                "ratio_to_insert": enqueue_share,
+                "ratio_to_insert": 1 / insert_share if insert_share else 0.0,
                 "runs": [r.as_dict() for r in enqueue_runs],
             },
             "petition_page": {
