@@ -57,3 +57,17 @@ def test_make_run_shows_the_sites_own_error_pages_and_still_serves_static_and_me
         check=True,
     )
     assert done.stdout.split() == ["False", "True", "serve"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    "postgres" not in settings.DATABASES["default"]["ENGINE"], reason="PostgreSQL's JIT"
+)
+def test_postgresql_connections_compile_no_query_plans():
+    """JIT compilation cost 20-40 ms on each small lookup of a six-million-row petition's
+    moderation page (docs/benchmarks.md, scale): Harbour's connections turn it off."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
