@@ -14,12 +14,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached pages live in caches; each test starts with none."""
+    from harbour.core.degraded import _database_filter, _filter
     from harbour.core.ratelimit import _fallback as per_process_counters
     from harbour.representatives.services import fsa_table_forget
     from harbour.signons.selectors import signon_pages_forget
 
     cache.clear()
     per_process_counters.clear()
+    _filter.reset()  # the once-a-minute warnings of a dependency away
+    _database_filter.once.reset()
     signon_pages_forget()
     fsa_table_forget()
     yield

@@ -2,7 +2,7 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from .actions import open_actions
 from .branding import brand, brand_logo
+from .degraded import DATABASE_AWAY
 from .taskstats import task_backlog
 
 
@@ -83,10 +84,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
         )
     ok = all(checks.values()) and len(checks) == 3
     return JsonResponse({"ok": ok, "checks": checks, "tasks": details}, status=200 if ok else 503)
-
-
-# What a database that is away (down, restarting, refusing connections) raises.
-DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 @requires_csrf_token

@@ -75,6 +75,20 @@ def test_a_signature_during_a_database_outage_is_answered_503_and_nothing_half_s
     assert Signature.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_logs_one_warning_not_a_traceback_per_request(home, caplog):
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.WARNING), database_away():
+        answers = [client.get("/").status_code for _ in range(5)]
+    assert answers == [503] * 5
+    requests = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.getMessage() for r in requests] == [
+        "Database unreachable: answering 503 with Retry-After until it is back (0 similar "
+        "messages dropped since the last)."
+    ]
+    assert requests[0].exc_info is None and requests[0].levelname == "WARNING"
+
+
 REDIS_AWAY = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",

@@ -64,3 +64,15 @@ def test_the_access_log_keeps_no_confirmation_token():
     assert "SECRETtoken123" not in line and "203.0.113.9" not in line
     nginx = (Path(settings.BASE_DIR) / "deploy" / "nginx.conf.example").read_text()
     assert '"$request_method $harbour_logged_uri"' in nginx
+
+
+def test_task_workers_come_back_after_any_exit_however_long_the_outage():
+    """A worker exits when its database goes away (bench: faults restarts PostgreSQL):
+    systemd starts it again every few seconds and never gives up, and it runs at a lower
+    priority than the web answers on a shared host."""
+    unit = _unit(DEPLOY / "harbour-worker@.service")
+    assert unit["Unit"]["StartLimitIntervalSec"] == "0"
+    service = unit["Service"]
+    assert service["Restart"] == "always" and int(service["RestartSec"]) >= 1
+    assert int(service["Nice"]) > 0
+    assert service["ExecStart"].endswith("manage.py task_worker --queue-name default")
