@@ -123,12 +123,18 @@ class Redis:
 
 
 class Workers:
-    """Two task workers, each started again when killed (as systemd's Restart=always)."""
+    """Two task workers, each started again when it stops, killed or on its own (a worker
+    exits when its database goes away), after a second: systemd's Restart=always."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env = {**env, **WORKER_ENV}
         self.log = log.open("ab")
         self.processes = [self._start(), self._start()]
+        self.exited = 0  # restarts after a worker stopped on its own
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self.supervisor.start()
 
     def _start(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -138,13 +144,26 @@ class Workers:
             start_new_session=True,
         )  # fmt: skip
 
+    def _supervise(self) -> None:
+        while not self.stopping.wait(0.5):
+            with self.lock:
+                for index, process in enumerate(self.processes):
+                    if process.poll() is not None and not self.stopping.is_set():
+                        time.sleep(1)  # RestartSec
+                        self.processes[index] = self._start()
+                        self.exited += 1
+                        print(f"  task worker {index} had stopped: started again", flush=True)
+
     def kill(self, index: int) -> None:
-        os.killpg(self.processes[index].pid, signal.SIGKILL)
-        self.processes[index].wait(10)
-        time.sleep(1)  # systemd's RestartSec
-        self.processes[index] = self._start()
+        with self.lock:
+            os.killpg(self.processes[index].pid, signal.SIGKILL)
+            self.processes[index].wait(10)
+            time.sleep(1)  # systemd's RestartSec
+            self.processes[index] = self._start()
 
     def stop(self) -> None:
+        self.stopping.set()
+        self.supervisor.join(5)
         for process in self.processes:
             stop_process_group(process, grace_s=10, name="")
 
@@ -225,6 +244,7 @@ def run(ctx: BenchContext) -> ScenarioResult:
         drained_s = _drain(database_url, smtp.sink, run_id)
         with psycopg.connect(database_url, autocommit=True) as db:
             checks = _checks(db, smtp.sink, run_id, load["run"])
+        checks["workers_exited"] = workers.exited
         gunicorn_log = (ctx.tmp / "gunicorn-faults.log").read_text(errors="replace")
     recovery = _recovery(load["run"], faults)
     return _result(load["run"], probe.samples, faults, recovery, checks, drained_s, gunicorn_log)
@@ -393,20 +413,27 @@ def _checks(db: Any, sink: Sink, run_id: str, load: Any) -> dict[str, Any]:
 
 def _recovery(load: Any, faults: list[tuple[str, float]]) -> list[dict[str, Any]]:
     """For each fault, from the wrk script's answers by tenth of a second: the refused
-    answers within RECOVERY_WINDOW_S after it, the longest stall (no accepted answer), the
-    accepted rate in the 5 s before and after, and the time to recover: to the end of the
-    last tenth of a second in the window that held a refusal or lay in a stall."""
+    answers within RECOVERY_WINDOW_S after it (or until the next fault), the longest stall
+    (no accepted answer), the accepted rate in the 5 s before and after, and the time to
+    recover: to the end of the last tenth of a second in the window that held a refusal or
+    lay in a stall."""
     accepted, refused = load.accepted_by_tick, load.refused_by_tick
     ticks = sorted(set(accepted) | set(refused))
     if not ticks:
         return []
     load_end = ticks[-1]
+    starts = [
+        (what, moment)
+        for what, moment in faults
+        if not what.startswith(("SMTP back", "Redis started"))  # the end of a fault, not one
+    ]
     out = []
-    for what, moment in faults:
-        if what.startswith(("SMTP back", "Redis started")):
-            continue  # the end of a fault, not one
+    for number, (what, moment) in enumerate(starts):
         first = int(moment * 10)
-        window = range(first, min(first + RECOVERY_WINDOW_S * 10, load_end + 1))
+        # Up to 20 s, and never into the next fault's time: its refusals are its own.
+        following = starts[number + 1][1] if number + 1 < len(starts) else float("inf")
+        last = min(first + RECOVERY_WINDOW_S * 10, int(following * 10), load_end + 1)
+        window = range(first, last)
         bad_ticks = [t for t in window if refused.get(t)]
         stalls, run = [], []
         for tick in window:
@@ -483,6 +510,10 @@ def _result(
         {"what": "tasks failed for good", "value": str(checks["failed_tasks"])},
         {"what": "500 answers", "value": str(five_hundred)},
         {"what": "queue drained after the spike, s", "value": f"{drained_s:.0f}"},
+        {
+            "what": "task workers that exited on their own (started again)",
+            "value": str(checks["workers_exited"]),
+        },
     ]
     rows += [
         {
@@ -503,9 +534,9 @@ def _result(
         f"{sum(load.wrk.socket_errors.values()):,} (connections cut by the killed gunicorn "
         "workers).",
         "Recovery, from the spike's own answers by tenth of a second: from the fault to the "
-        "end of the last tenth of a second within 20 s that held a refused answer or lay in "
-        "a stall of 0.5 s or more without an accepted one; the rates are the accepted "
-        "answers per second in the 5 s before and after the fault.",
+        "end of the last tenth of a second within 20 s (or before the next fault) that held "
+        "a refused answer or lay in a stall of 0.5 s or more without an accepted one; the "
+        "rates are the accepted answers per second in the 5 s before and after the fault.",
         "Accepted per second over the spike: " + " ".join(str(n) for n in _per_second(load)) + ".",
         f"gunicorn's log: {gunicorn_log.count('Traceback')} tracebacks, "
         f"{gunicorn_log.count('WORKER TIMEOUT')} worker timeouts.",
