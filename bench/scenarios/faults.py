@@ -431,8 +431,9 @@ def _recovery(load: Any, faults: list[tuple[str, float]]) -> list[dict[str, Any]
     for number, (what, moment) in enumerate(starts):
         first = int(moment * 10)
         # Up to 20 s, and never into the next fault's time: its refusals are its own.
-        following = starts[number + 1][1] if number + 1 < len(starts) else float("inf")
-        last = min(first + RECOVERY_WINDOW_S * 10, int(following * 10), load_end + 1)
+        last = min(first + RECOVERY_WINDOW_S * 10, load_end + 1)
+        if number + 1 < len(starts):
+            last = min(last, int(starts[number + 1][1] * 10))
         window = range(first, last)
         bad_ticks = [t for t in window if refused.get(t)]
         stalls, run = [], []
