@@ -350,7 +350,7 @@ def _postgres_fault(database_url: str) -> str:
             if done.returncode == 0:
                 return (
                     f"PostgreSQL {version}/{cluster} restarted "
-                    f"({time.monotonic() - began:.1f} s down)"
+                    f"(pg_ctlcluster took {time.monotonic() - began:.1f} s)"
                 )
             print(f"  pg_ctlcluster failed ({done.stderr.strip()[:200]}); terminating instead")
     name = urllib.parse.urlsplit(database_url).path.lstrip("/")
