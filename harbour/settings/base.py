@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "harbour.people",
     "harbour.content",
     "harbour.representatives",
+    "harbour.coalition",
     "harbour.signons",
     "harbour.letters",
     "harbour.benchviews",

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import connection
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
@@ -18,6 +20,7 @@ from harbour.core.exports import csv_copy_response, csv_response
 from harbour.core.paging import CappedPaginator
 
 from . import selectors, services
+from .member_groups import GroupLinkRefused, signature_member_group_set
 from .models import Signature, SignatureState, SignerKind
 
 
@@ -64,6 +67,41 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "page_id": page_id,
             "can_export": request.user.has_perm("signons.export_signature"),
         },
+    )
+
+
+@permission_required("signons.moderate_signature", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def signature_member_group(request: HttpRequest, signature_id: int) -> HttpResponse:
+    """Link an organisation's signature to the member group it stands for."""
+    from harbour.coalition.models import MemberGroupPage
+
+    signature = get_object_or_404(
+        Signature.objects.select_related("page", "member_group"), pk=signature_id
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        raw = request.POST.get("member_group", "")
+        group_id = int(raw) if raw.isdigit() else None
+        if raw and group_id is None:
+            error, status = _("Choose a member group from the list."), 400
+        else:
+            try:
+                signature_member_group_set(
+                    signature_id=signature.pk, group_id=group_id, actor=request.user
+                )
+            except GroupLinkRefused as refusal:
+                error, status = str(refusal), 400
+            else:
+                messages.success(request, _("The signature's member group is saved."))
+                back = f"{reverse('signons_admin:moderation')}?state={signature.state}"
+                return HttpResponseRedirect(f"{back}&page={signature.page_id}")
+    groups = MemberGroupPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return TemplateResponse(
+        request,
+        "signons/admin/member_group.html",
+        {"signature": signature, "groups": groups.order_by("title"), "error": error},
+        status=status,
     )
 
 

@@ -9,6 +9,7 @@ class SignonsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from harbour.coalition.registry import group_section_register
         from harbour.core.actions import open_actions_register
         from harbour.core.confirmed_action import pending_actions_register
         from harbour.core.dashboard import attention_register
@@ -16,6 +17,7 @@ class SignonsConfig(AppConfig):
         from harbour.core.roles import role_permissions_add
         from harbour.people import registry
 
+        from .member_groups import statements_signed_section
         from .people_provider import provider
         from .roles import PERMISSIONS
         from .selectors import open_sign_on_cards, signatures_held_below, signatures_pending
@@ -27,3 +29,4 @@ class SignonsConfig(AppConfig):
         pending_actions_register("signatures", signatures_pending)
         open_actions_register(open_sign_on_cards)
         attention_register(attention)
+        group_section_register(statements_signed_section)

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Page
 
+from harbour.coalition.demo import ORGANISATIONS
+from harbour.coalition.models import MemberGroupPage
 from harbour.content.models import HomePage
-from harbour.core.postal import postal_code_province
+from harbour.core.postal import PROVINCE_NAMES, postal_code_province
 from harbour.people.models import Person
 
 from . import demo_translations
@@ -25,23 +27,6 @@ from .models import (
     StatementPage,
 )
 
-ORGANISATIONS = [
-    ("Action Free Hong Kong Montreal", "Montréal", "Quebec"),
-    ("Canada-Hong Kong Link", "Toronto", "Ontario"),
-    ("Friends of Hong Kong - Edmonton", "Edmonton", "Alberta"),
-    ("Human Rights Manifesto", "", ""),
-    ("Saskatchewan Stands with Hong Kong", "", "Saskatchewan"),
-    ("McMaster Stands With Hong Kong", "Hamilton", "Ontario"),
-    ("Mustard Seeds HK Concern Group", "", ""),
-    ("Ontario Hong Kong Youth Action (OHKYA)", "", "Ontario"),
-    ("Torontonian HongKongers Action Group", "Toronto", "Ontario"),
-    ("Vancouver Christians for Love Peace and Justice", "Vancouver", "British Columbia"),
-    (
-        "Vancouver Society in Support of Democratic Movement (VSSDM)",
-        "Vancouver",
-        "British Columbia",
-    ),
-]
 PARLIAMENTARIANS = [
     ("", "Jenica Atwin", Office.MP), ("", "Kenny Chiu", Office.MP),
     ("", "Kerry Diotte", Office.MP), ("Hon.", "Linda Frum", Office.SENATOR),
@@ -113,11 +98,11 @@ def _statement(home: HomePage) -> None:
             state=SignatureState.CONFIRMED,
             name=name,
             city=city,
-            region=region,
+            region=str(PROVINCE_NAMES.get(province, "")),
             confirmed_at=signed,
             moderation_note="Signed by e-mail before Harbour; entered by staff.",
         )
-        for name, city, region in ORGANISATIONS
+        for name, city, province in ORGANISATIONS
     ] + [
         Signature(
             page=page,
@@ -238,10 +223,26 @@ def _petition(home: HomePage) -> None:
     signature_counts_reconcile(page=page)
 
 
+def _member_groups_linked() -> None:
+    """The statement's organisations that are member groups, linked as a moderator would
+    (by hand in the moderation queue; here by their exact names), where not linked yet."""
+    groups = {
+        group.title: group
+        for group in MemberGroupPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    }
+    unlinked = Signature.objects.filter(
+        kind=SignerKind.ORGANISATION, member_group=None, name__in=list(groups)
+    )
+    for signature in unlinked:
+        signature.member_group = groups[signature.name]
+        signature.save(update_fields=["member_group"])
+
+
 def load(*, stdout: TextIO) -> None:
     home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:  # content's demo runs first (INSTALLED_APPS order)
         home = Page.get_first_root_node()
     _statement(home)
     _petition(home)
+    _member_groups_linked()
     demo_translations.load()

@@ -3,7 +3,7 @@ Traditional Chinese (our own wording): signatures on any of them count on the or
 
 from typing import Any
 
-from harbour.content.demo_translations import translation_publish
+from harbour.core.demo_translation import translation_publish
 
 from .models import PetitionPage, StatementDemand, StatementPage
 

@@ -172,7 +172,7 @@ def signatures_for_moderation(*, state: str, page_id: int | None = None) -> Quer
     """The queue: signatures in `state` (oldest first), on one page or all."""
     signatures = (
         Signature.objects.filter(state=state)
-        .select_related("page", "person", "moderated_by")
+        .select_related("page", "person", "moderated_by", "member_group")
         # Oldest first by id (the order rows were made): the primary key's index walks a
         # page of six million confirmed signatures without sorting them; a rare state is
         # found through the (state, created_at) index.

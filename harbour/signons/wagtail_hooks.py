@@ -13,6 +13,11 @@ from . import admin_views, selectors
 
 urlpatterns = [
     path("moderation/", admin_views.moderation_queue, name="moderation"),
+    path(
+        "signature/<int:signature_id>/group/",
+        admin_views.signature_member_group,
+        name="member_group",
+    ),
     path("export/<int:page_id>/", admin_views.export_signatories, name="export"),
 ]
 

@@ -57,6 +57,14 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     assert "Canada-Hong Kong Link" in statement
     assert "Hon. Linda Frum, Senator" in statement
     assert "28 signers" in statement
+    members = client.get("/members/").content.decode()
+    assert members.count('<li id="group-') == 11  # the statement's eleven organisations
+    assert "Vancouver, British Columbia" in members
+    group = client.get("/members/canada-hong-kong-link/").content.decode()
+    assert "Statements signed" in group and 'href="/jan-6-mass-arrests/"' in group
+    french = client.get("/fr/members/canada-hong-kong-link/").content.decode()
+    assert "alliance à Toronto" in french  # the French placeholder description
+    assert "Déclarations signées" in french
     petition = client.get("/stop-foreign-interference/").content.decode()
     assert 'data-testid="signature-count">320<' in petition
     assert "Signatures by federal electoral district" in petition

@@ -118,6 +118,17 @@ class Signature(models.Model):
         db_index=False,
     )
     moderation_note = models.CharField(_("moderation note"), max_length=300, blank=True)
+    # The coalition member group an organisation's signature stands for, set by a moderator
+    # (never guessed from the name): the group's page lists the statements it signed.
+    member_group = models.ForeignKey(
+        "coalition.MemberGroupPage",
+        verbose_name=_("member group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -144,6 +155,12 @@ class Signature(models.Model):
                 Lower(Trim("name")),
                 name="signature_name_on_page",
                 condition=models.Q(state__in=["confirmed", "awaiting_moderation"]),
+            ),
+            # A member group's statements: a few rows among millions, so only those.
+            models.Index(
+                fields=["member_group"],
+                name="signature_member_group",
+                condition=models.Q(member_group__isnull=False),
             ),
         ]
         permissions = [

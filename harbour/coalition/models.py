@@ -1,0 +1,148 @@
+"""The coalition's member groups: a directory page and one page per group.
+
+Groups are Wagtail pages so that editors translate their descriptions with wagtail-localize,
+publish and unpublish them, and find them in the page tree like everything else public. A
+group is the same group in every language: what points at one (an organiser, a statement a
+moderator linked to it) points at one of its pages, and is found through the page's
+`translation_key`, shared by all its translations."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from harbour.core.pagecache import CachedServeMixin
+from harbour.core.postal import PROVINCE_NAMES
+
+PROVINCE_CHOICES = sorted(PROVINCE_NAMES.items(), key=lambda item: str(item[1]))
+
+
+class MemberGroupIndexPage(CachedServeMixin, Page):
+    """The directory: every member group, filtered by province."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=800)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["coalition.MemberGroupPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("member groups directory")
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        province = request.GET.get("province", "")
+        if province and province not in PROVINCE_NAMES:
+            context = self.get_context(request, *args, **kwargs)
+            context["error"] = _("There is no province or territory with that code.")
+            return TemplateResponse(request, self.get_template(request), context, status=400)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import member_groups, provinces_with_groups
+
+        context = super().get_context(request, *args, **kwargs)
+        province = request.GET.get("province", "")
+        province = province if province in PROVINCE_NAMES else ""
+        context["province"] = province
+        context["provinces"] = provinces_with_groups(self)
+        context["groups"] = member_groups(self, province=province)
+        return context
+
+
+class MemberGroupPage(CachedServeMixin, Page):
+    """One member group: who they are, where, and what they did with the coalition."""
+
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    province = models.CharField(
+        _("province or territory"), max_length=2, blank=True, choices=PROVINCE_CHOICES
+    )
+    summary = models.TextField(
+        _("short description"), max_length=400, blank=True, help_text=_("One or two sentences.")
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("city"), FieldPanel("province")], heading=_("Where")),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        FieldPanel("website"),
+        InlinePanel("links", label=_("Social links")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("city"),
+        index.FilterField("province"),
+    ]
+    parent_page_types = ["coalition.MemberGroupIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("member group")
+
+    @property
+    def province_name(self) -> str:
+        return str(PROVINCE_NAMES.get(self.province, ""))
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .registry import group_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = group_sections(self)
+        return context
+
+
+class MemberGroupLink(Orderable):
+    """A social or other link of a group (Facebook, Instagram, a mailing list...)."""
+
+    page = ParentalKey(MemberGroupPage, related_name="links", on_delete=models.CASCADE)
+    label = models.CharField(_("label"), max_length=60)
+    url = models.URLField(_("address"))
+
+    panels = [FieldPanel("label"), FieldPanel("url")]
+
+
+class GroupOrganiser(models.Model):
+    """A staff user who organises a member group (the same group in every language)."""
+
+    group = models.ForeignKey(MemberGroupPage, on_delete=models.CASCADE, related_name="organisers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organised_groups"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_organiser_row_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} organises {self.group}"

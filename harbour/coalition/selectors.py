@@ -1,0 +1,35 @@
+"""Reads of member groups."""
+
+from django.db.models import QuerySet
+from wagtail.models import Page
+
+from harbour.core.postal import PROVINCE_NAMES
+
+from .models import MemberGroupPage
+
+
+def member_groups(directory: Page, *, province: str = "") -> QuerySet[MemberGroupPage]:
+    """The live groups of a directory page (in its language), by name; of one province if
+    `province` is given."""
+    groups = (
+        MemberGroupPage.objects.child_of(directory)  # type: ignore[attr-defined]
+        .live()
+        .public()
+        .select_related("logo")
+        .order_by("title")
+    )
+    return groups.filter(province=province) if province else groups
+
+
+def provinces_with_groups(directory: Page) -> list[tuple[str, str]]:
+    """(code, name) of the provinces and territories that have at least one group."""
+    codes = set(member_groups(directory).exclude(province="").values_list("province", flat=True))
+    return sorted(
+        ((code, str(PROVINCE_NAMES[code])) for code in codes if code in PROVINCE_NAMES),
+        key=lambda pair: pair[1],
+    )
+
+
+def group_pages_of(group: MemberGroupPage) -> QuerySet[MemberGroupPage]:
+    """The group in every language (its pages share a translation key)."""
+    return MemberGroupPage.objects.filter(translation_key=group.translation_key)
