@@ -29,15 +29,23 @@ localised: list[URLPattern | URLResolver] = [
 if settings.HARBOUR_BENCH:
     urlpatterns.append(path("", include("harbour.benchviews.urls")))
 
-if settings.DEBUG or getattr(settings, "HARBOUR_SERVE_MEDIA", False):
-    # Uploaded media from Django itself: `make run` only (production: nginx serves them).
+
+def media_patterns() -> list[URLPattern]:
+    """Uploaded media from Django itself (`make run` only; production: nginx serves them).
+    Not documents/: a document opens through Wagtail's view, which checks its privacy."""
     from django.urls import re_path
     from django.views.static import serve
 
     media = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    return [
+        re_path(
+            rf"^{media}(?P<path>(?!documents/).*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        )
+    ]
+
+
+if settings.DEBUG or getattr(settings, "HARBOUR_SERVE_MEDIA", False):
+    urlpatterns += media_patterns()
 
 urlpatterns += i18n_patterns(
     *localised, path("", include(wagtail_urls)), prefix_default_language=False

@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from harbour.core.demo_translation import translation_publish
 
+from . import demo_resources
 from .models import MemberGroupIndexPage, MemberGroupPage
 
 # (name, city, province code); shared with signons' demo statement, which lists them.
@@ -104,3 +105,4 @@ def load(*, stdout: TextIO) -> None:
         directory.add_child(instance=group)
         group.save_revision().publish()
     _translations(directory)
+    demo_resources.load(home)

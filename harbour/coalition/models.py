@@ -13,7 +13,9 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -146,3 +148,99 @@ class GroupOrganiser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} organises {self.group}"
+
+
+class ResourceKind(models.TextChoices):
+    TOOLKIT = "toolkit", _("Toolkit")
+    TEMPLATE = "template", _("Template")
+    RECORDING = "recording", _("Recorded webinar")
+    GUIDE = "guide", _("Guide")
+
+
+class ResourceTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "coalition.ResourcePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ResourceIndexPage(CachedServeMixin, Page):
+    """The library of toolkits, templates, recorded webinars and guides: by kind, by tag,
+    and searched. A members-only resource is listed to those who may open it only."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=800)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["coalition.ResourcePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("resource library")
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        kind = request.GET.get("kind", "")
+        if kind and kind not in ResourceKind.values:
+            context = self.get_context(request, *args, **kwargs)
+            context["error"] = _("There is no kind of resource with that name.")
+            return TemplateResponse(request, self.get_template(request), context, status=400)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .selectors import resources_for
+
+        context = super().get_context(request, *args, **kwargs)
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in ResourceKind.values else ""
+        tag = request.GET.get("tag", "")[:100]
+        query = request.GET.get("q", "").strip()[:200]
+        context.update(
+            kinds=ResourceKind.choices,
+            kind=kind,
+            tag=tag,
+            query=query,
+            resources=resources_for(request, self, kind=kind, tag=tag, query=query),
+        )
+        return context
+
+
+class ResourcePage(CachedServeMixin, Page):
+    """One resource: what it is for, and its files (Wagtail documents). A resource for
+    members only is a page with Wagtail's privacy set to the Members group, its files in a
+    collection restricted the same way, so neither opens for the public, even by address."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    body = RichTextField(_("body"), blank=True, features=["h2", "bold", "italic", "link", "ul"])
+    link = models.URLField(
+        _("link"), blank=True, help_text=_("A recording or page elsewhere, if any.")
+    )
+    tags = ClusterTaggableManager(through=ResourceTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("link"),
+        InlinePanel("files", label=_("Files")),
+        FieldPanel("tags"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["coalition.ResourceIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("resource")
+
+
+class ResourceFile(Orderable):
+    page = ParentalKey(ResourcePage, related_name="files", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("document")]

@@ -1,11 +1,12 @@
 """Reads of member groups."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from wagtail.models import Page
 
 from harbour.core.postal import PROVINCE_NAMES
 
-from .models import MemberGroupPage
+from .models import MemberGroupPage, ResourcePage
 
 
 def member_groups(directory: Page, *, province: str = "") -> QuerySet[MemberGroupPage]:
@@ -33,3 +34,35 @@ def provinces_with_groups(directory: Page) -> list[tuple[str, str]]:
 def group_pages_of(group: MemberGroupPage) -> QuerySet[MemberGroupPage]:
     """The group in every language (its pages share a translation key)."""
     return MemberGroupPage.objects.filter(translation_key=group.translation_key)
+
+
+def resources_for(
+    request: HttpRequest,
+    library: Page,
+    *,
+    kind: str = "",
+    tag: str = "",
+    query: str = "",
+) -> list[ResourcePage]:
+    """The library's live resources, by title, that this visitor may open (a members-only
+    one only for a member), of one kind or tag, matching `query` in the title, summary or
+    text."""
+    resources = (
+        ResourcePage.objects.child_of(library)  # type: ignore[attr-defined]
+        .live()
+        .order_by("title")
+        .prefetch_related("tags")
+    )
+    if kind:
+        resources = resources.filter(kind=kind)
+    if tag:
+        resources = resources.filter(tags__name=tag)
+    if query:
+        resources = resources.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+        )
+    return [
+        resource
+        for resource in resources.distinct()
+        if all(r.accept_request(request) for r in resource.get_view_restrictions())
+    ]

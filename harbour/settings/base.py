@@ -289,6 +289,11 @@ WAGTAIL_SITE_NAME = "Harbour"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Pages are translated (wagtail-localize): English at the root, /fr/ and /zh-hant/.
+# Documents open only through Wagtail's view, which checks their collection's privacy
+# (members-only files); their files under MEDIA_ROOT/documents/ are never served directly.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The sign-in page a members-only page or file sends a visitor to.
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "coalition/members_login.html"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_COMMENTS_ENABLED = True

@@ -65,6 +65,10 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     french = client.get("/fr/members/canada-hong-kong-link/").content.decode()
     assert "alliance à Toronto" in french  # the French placeholder description
     assert "Déclarations signées" in french
+    library = client.get("/resources/").content.decode()
+    assert "Open letter to your MP: a template" in library and "Advocacy toolkit" not in library
+    for members_only in ("/resources/advocacy-toolkit/", "/fr/resources/advocacy-toolkit/"):
+        assert "/_util/login/" in client.get(members_only)["Location"]  # in every language
     petition = client.get("/stop-foreign-interference/").content.decode()
     assert 'data-testid="signature-count">320<' in petition
     assert "Signatures by federal electoral district" in petition

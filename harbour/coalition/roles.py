@@ -1,0 +1,26 @@
+"""Members: supporters' accounts linked to a member group, who may open members-only pages
+and files (Wagtail's page and collection privacy, restricted to this group). Members have no
+staff rights: no admin access, so no second factor is asked of them."""
+
+from django.contrib.auth.models import Group
+from wagtail.models import Collection, CollectionViewRestriction
+
+MEMBERS = "Members"
+MEMBERS_ONLY_COLLECTION = "Members only"
+
+
+def members_group() -> Group:
+    return Group.objects.get_or_create(name=MEMBERS)[0]
+
+
+def members_only_collection() -> Collection:
+    """The collection whose files open for members only (by any address)."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=MEMBERS_ONLY_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=MEMBERS_ONLY_COLLECTION)
+    restriction, _ = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, defaults={"restriction_type": CollectionViewRestriction.GROUPS}
+    )
+    restriction.groups.add(members_group())
+    return collection
