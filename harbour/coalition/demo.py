@@ -2,9 +2,11 @@
 joint statement, with the cities and provinces the statement gave (blank where it gave
 none). Their descriptions are placeholders for the groups to write themselves."""
 
+import secrets
 from typing import TextIO
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from harbour.core.demo_translation import translation_publish
@@ -106,3 +108,28 @@ def load(*, stdout: TextIO) -> None:
         group.save_revision().publish()
     _translations(directory)
     demo_resources.load(home)
+    _organiser(directory, stdout)
+
+
+ORGANISER_EMAIL = "organiser@harbour.invalid"
+ORGANISED = "Canada-Hong Kong Link"
+
+
+def _organiser(directory: MemberGroupIndexPage, stdout: TextIO) -> None:
+    """One organiser account, for one group; its password is printed once, when made."""
+    from .organisers import organiser_add
+
+    User = get_user_model()
+    if User.objects.filter(username=ORGANISER_EMAIL).exists():
+        return
+    group = MemberGroupPage.objects.child_of(directory).filter(title=ORGANISED).first()
+    if group is None:
+        return
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(
+        ORGANISER_EMAIL, ORGANISER_EMAIL, password, first_name="Demo", last_name="Organiser"
+    )
+    organiser_add(group=group.specific, user=user, actor=None)
+    stdout.write(
+        f"Organiser of {ORGANISED} (edits that group only): {ORGANISER_EMAIL} / {password}"
+    )

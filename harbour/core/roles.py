@@ -6,6 +6,7 @@
 | Editors        | add, edit, publish anywhere         | no    | no                | no         |
 | Moderators     | editors' rights plus lock, delete   | no    | yes (workflow)    | yes        |
 | Administrators | everything, with users and groups   | yes   | yes               | yes        |
+| Organisers     | edit their own member group's pages | no    | no                | no         |
 
 Where supporters' letters go (a representative's e-mail and photo) is changed by
 administrators only (`representatives.change_representative_contact`); every change is
@@ -19,7 +20,9 @@ it from `AppConfig.ready()` (`role_permissions_add`); this module holds the plat
 permissions (admin access, media, users, sites, workflows, redirects) and assembles them.
 
 Only a publisher can make a page public; a member author's opinion goes through Wagtail's
-"Moderators approval" workflow, whose task belongs to the Moderators group.
+"Moderators approval" workflow, whose task belongs to the Moderators group. An organiser's
+rights over their own group's pages are given page by page (coalition.organisers), never on
+the site's root: their changes go to moderators for approval the same way.
 """
 
 from typing import Any
@@ -31,6 +34,7 @@ EDITORS = "Editors"
 MODERATORS = "Moderators"
 ADMINISTRATORS = "Administrators"
 MEMBER_AUTHORS = "Member authors"
+ORGANISERS = "Organisers"
 
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
 MEDIA = [
@@ -62,6 +66,7 @@ def role_permissions(role: str) -> list[str]:
 # The platform's own (Wagtail, users, sites): the apps add theirs.
 PLATFORM_PERMISSIONS: dict[str, list[str]] = {
     MEMBER_AUTHORS: ADMIN_ACCESS,
+    ORGANISERS: ADMIN_ACCESS,
     EDITORS: ADMIN_ACCESS,
     MODERATORS: ADMIN_ACCESS,
     ADMINISTRATORS: ADMIN_ACCESS
@@ -88,6 +93,7 @@ PLATFORM_PERMISSIONS: dict[str, list[str]] = {
 }
 COLLECTION_PERMISSIONS: dict[str, list[str]] = {
     MEMBER_AUTHORS: MEDIA,
+    ORGANISERS: MEDIA,
     EDITORS: MEDIA + MEDIA_MANAGE,
     MODERATORS: MEDIA + MEDIA_MANAGE,
     ADMINISTRATORS: MEDIA + MEDIA_MANAGE,

@@ -65,6 +65,13 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     french = client.get("/fr/members/canada-hong-kong-link/").content.decode()
     assert "alliance à Toronto" in french  # the French placeholder description
     assert "Déclarations signées" in french
+    from harbour.coalition.models import GroupOrganiser
+
+    [organiser] = GroupOrganiser.objects.select_related("user", "group")
+    assert (organiser.user.email, organiser.group.title) == (
+        "organiser@harbour.invalid",
+        "Canada-Hong Kong Link",
+    )
     library = client.get("/resources/").content.decode()
     assert "Open letter to your MP: a template" in library and "Advocacy toolkit" not in library
     for members_only in ("/resources/advocacy-toolkit/", "/fr/resources/advocacy-toolkit/"):

@@ -1,0 +1,78 @@
+"""The organisers' corner of the Wagtail admin: the groups one manages, their page, and
+their co-organisers (coalition.organisers decides who may do what)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from harbour.core.ratelimit import hit
+
+from .models import MemberGroupPage
+from .organisers import (
+    OrganiserRefused,
+    groups_managed_by,
+    may_manage_group,
+    organiser_add,
+    organiser_remove,
+    organisers_of,
+)
+
+
+def my_groups(request: HttpRequest) -> HttpResponse:
+    groups = groups_managed_by(request.user)
+    rows = [(group, organisers_of(group)) for group in groups]
+    return TemplateResponse(request, "coalition/admin/my_groups.html", {"rows": rows})
+
+
+@require_http_methods(["POST"])
+def group_organisers(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Add an organiser by the e-mail address of their account, or remove one."""
+    group = get_object_or_404(MemberGroupPage, pk=group_id)
+    if not may_manage_group(request.user, group):
+        return TemplateResponse(
+            request,
+            "coalition/admin/my_groups.html",
+            {"rows": [], "error": _("You may change the organisers of your own group only.")},
+            status=403,
+        )
+    if not hit("organisers", str(request.user.pk), "60/h"):
+        return _refused(request, _("Too many changes in an hour; try again later."), 429)
+    User = get_user_model()
+    try:
+        if request.POST.get("action") == "remove":
+            user = User.objects.filter(pk=request.POST.get("user", "")[:20] or 0).first()
+            if user is None:
+                raise OrganiserRefused(_("That person does not organise this group."))
+            organiser_remove(group=group, user=user, actor=request.user)
+            messages.success(request, _("%(who)s no longer organises %(group)s.") % {
+                "who": user.get_username(), "group": group.title,
+            })  # fmt: skip
+        else:
+            email = request.POST.get("email", "").strip()[:254]
+            user = (
+                User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+            )
+            if user is None:
+                raise OrganiserRefused(
+                    _("No account has that e-mail address; an administrator can create one.")
+                )
+            organiser_add(group=group, user=user, actor=request.user)
+            messages.success(request, _("%(who)s now organises %(group)s.") % {
+                "who": user.get_username(), "group": group.title,
+            })  # fmt: skip
+    except OrganiserRefused as refusal:
+        return _refused(request, str(refusal), 400)
+    return HttpResponseRedirect(reverse("coalition_admin:my_groups"))
+
+
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    groups = groups_managed_by(request.user)
+    rows = [(group, organisers_of(group)) for group in groups]
+    return TemplateResponse(
+        request, "coalition/admin/my_groups.html", {"rows": rows, "error": message}, status=status
+    )
