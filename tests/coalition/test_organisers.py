@@ -114,3 +114,10 @@ def test_administrators_manage_every_group_and_an_outsider_none(coalition):
     )
     assert refused.status_code == 403
     assert Group.objects.filter(name="Organisers").exists()
+
+
+def test_organisers_need_their_second_factor_like_all_staff(coalition, settings):
+    settings.HARBOUR_REQUIRE_2FA = True
+    response = coalition["client"].get("/admin/coalition/groups/")
+    assert response.status_code == 302 and "two-factor" in response["Location"]
+    assert "two-factor" in _edit(coalition["client"], coalition["toronto"])["Location"]
