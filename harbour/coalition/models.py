@@ -27,6 +27,16 @@ from harbour.core.postal import PROVINCE_NAMES
 PROVINCE_CHOICES = sorted(PROVINCE_NAMES.items(), key=lambda item: str(item[1]))
 
 
+def filter_refused(
+    page: Page, request: HttpRequest, message: Any, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """A listing page asked for with a filter value it does not know: the page, unfiltered,
+    with `message`, as a 400."""
+    context = page.get_context(request, *args, **kwargs)
+    context["error"] = message
+    return TemplateResponse(request, page.get_template(request), context, status=400)
+
+
 class MemberGroupIndexPage(CachedServeMixin, Page):
     """The directory: every member group, filtered by province."""
 
@@ -42,9 +52,8 @@ class MemberGroupIndexPage(CachedServeMixin, Page):
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         province = request.GET.get("province", "")
         if province and province not in PROVINCE_NAMES:
-            context = self.get_context(request, *args, **kwargs)
-            context["error"] = _("There is no province or territory with that code.")
-            return TemplateResponse(request, self.get_template(request), context, status=400)
+            message = _("There is no province or territory with that code.")
+            return filter_refused(self, request, message, *args, **kwargs)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -179,9 +188,8 @@ class ResourceIndexPage(CachedServeMixin, Page):
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         kind = request.GET.get("kind", "")
         if kind and kind not in ResourceKind.values:
-            context = self.get_context(request, *args, **kwargs)
-            context["error"] = _("There is no kind of resource with that name.")
-            return TemplateResponse(request, self.get_template(request), context, status=400)
+            message = _("There is no kind of resource with that name.")
+            return filter_refused(self, request, message, *args, **kwargs)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
