@@ -45,7 +45,8 @@ def group_organisers(request: HttpRequest, group_id: int) -> HttpResponse:
     User = get_user_model()
     try:
         if request.POST.get("action") == "remove":
-            user = User.objects.filter(pk=request.POST.get("user", "")[:20] or 0).first()
+            raw = request.POST.get("user", "")[:20]
+            user = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
             if user is None:
                 raise OrganiserRefused(_("That person does not organise this group."))
             organiser_remove(group=group, user=user, actor=request.user)

@@ -81,6 +81,10 @@ def test_an_organiser_adds_and_removes_co_organisers_of_their_own_group_only(coa
     assert not GroupOrganiser.objects.filter(group=coalition["montreal"]).exists()
     assert_denied(_edit(co_client, coalition["montreal"]))
 
+    for bad in ("abc", "", "99999999"):
+        nobody = client.post(url, {"action": "remove", "user": bad})
+        assert nobody.status_code == 400
+        assert "does not organise this group" in nobody.content.decode()
     unknown = client.post(url, {"email": "nobody@example.org"})
     assert unknown.status_code == 400
     assert "No account has that e-mail address" in unknown.content.decode()
