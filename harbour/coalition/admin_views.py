@@ -3,6 +3,7 @@ their co-organisers (coalition.organisers decides who may do what)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,9 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from harbour.core.paging import CappedPaginator
 from harbour.core.ratelimit import hit
 
-from .models import MemberGroupPage
+from .applications import ApplicationRefused, application_decide
+from .models import ApplicationState, GroupApplication, MemberGroupPage
 from .organisers import (
     OrganiserRefused,
     groups_managed_by,
@@ -76,4 +79,53 @@ def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
     rows = [(group, organisers_of(group)) for group in groups]
     return TemplateResponse(
         request, "coalition/admin/my_groups.html", {"rows": rows, "error": message}, status=status
+    )
+
+
+@permission_required("coalition.review_application", raise_exception=True)
+def application_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", ApplicationState.SUBMITTED)
+    if state not in ApplicationState.values:
+        state = ApplicationState.SUBMITTED
+    listing = CappedPaginator(
+        GroupApplication.objects.filter(state=state).select_related("decided_by").order_by("pk"),
+        50,
+    ).get_page(request.GET.get("p"))
+    return TemplateResponse(
+        request,
+        "coalition/admin/applications.html",
+        {"applications": listing, "state": state, "states": ApplicationState.choices},
+    )
+
+
+@permission_required("coalition.review_application", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def application_decision(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(
+        GroupApplication.objects.select_related("person", "decided_by", "group"),
+        pk=application_id,
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in ("approve", "decline"):
+            error, status = _("Choose to approve or to decline."), 400
+        else:
+            try:
+                application_decide(
+                    application_id=application.pk,
+                    approve=decision == "approve",
+                    note=request.POST.get("note", ""),
+                    actor=request.user,
+                )
+            except ApplicationRefused as refusal:
+                error, status = str(refusal), 400
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return HttpResponseRedirect(reverse("coalition_admin:applications"))
+    return TemplateResponse(
+        request,
+        "coalition/admin/application.html",
+        {"application": application, "error": error},
+        status=status,
     )

@@ -9,8 +9,21 @@ class CoalitionConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from .models import MemberGroupPage
+        from harbour.core.confirmed_action import pending_actions_register
+        from harbour.core.roles import role_permissions_add
+        from harbour.people import registry
+
+        from .models import ApplicationState, GroupApplication, MemberGroupPage
         from .organisers import on_group_page_saved
+        from .people_provider import provider
+        from .roles import PERMISSIONS
+
+        registry.register(provider)
+        role_permissions_add(PERMISSIONS)
+        pending_actions_register(
+            "group applications",
+            lambda: GroupApplication.objects.filter(state=ApplicationState.PENDING),
+        )
 
         post_save.connect(
             on_group_page_saved, sender=MemberGroupPage, weak=False, dispatch_uid="organisers"

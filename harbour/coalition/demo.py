@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 from harbour.core.demo_translation import translation_publish
 
 from . import demo_resources
-from .models import MemberGroupIndexPage, MemberGroupPage
+from .models import JoinPage, JoinPrinciple, MemberGroupIndexPage, MemberGroupPage
 
 # (name, city, province code); shared with signons' demo statement, which lists them.
 ORGANISATIONS = [
@@ -109,6 +109,52 @@ def load(*, stdout: TextIO) -> None:
     _translations(directory)
     demo_resources.load(home)
     _organiser(directory, stdout)
+    _join_page(home)
+
+
+# The alliance's four principles, in our words, shown in full to a group that applies.
+PRINCIPLES = [
+    (
+        "Community first",
+        "A campaign by Hongkongers for Hongkongers, centred on the community, including "
+        "Hongkongers who are not ethnically Chinese.",
+    ),
+    (
+        "Solidarity",
+        "We stand with BIPOC and LGBTQA2+ communities and other marginalised people in Canada "
+        "and abroad, and with Taiwanese, Tibetans, Uyghurs and others who suffer under the "
+        "same regime.",
+    ),
+    (
+        "Equity, diversity and inclusion",
+        "Every strategic and day-to-day decision puts community and solidarity into practice, "
+        "so that taking part is healthy and worthwhile for everyone.",
+    ),
+    (
+        "Multi-partisan",
+        "We seek support from every political party and look for common ground among all "
+        "political actors.",
+    ),
+]
+
+
+def _join_page(home: Page) -> None:
+    if JoinPage.objects.filter(locale=home.locale).exists():
+        return
+    page = JoinPage(
+        title="Join the alliance",
+        slug="join",
+        intro=(
+            "Community groups across Canada join the alliance as equals: they keep their "
+            "autonomy, share skills and resources, and act together. Tell us about yours."
+        ),
+    )
+    page.principles = [  # type: ignore[assignment]
+        JoinPrinciple(sort_order=order, title=title, text=text)
+        for order, (title, text) in enumerate(PRINCIPLES)
+    ]
+    home.add_child(instance=page)
+    page.save_revision().publish()
 
 
 ORGANISER_EMAIL = "organiser@harbour.invalid"

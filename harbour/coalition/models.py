@@ -17,6 +17,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -64,6 +65,7 @@ class MemberGroupIndexPage(CachedServeMixin, Page):
         province = province if province in PROVINCE_NAMES else ""
         context["province"] = province
         context["provinces"] = provinces_with_groups(self)
+        context["join_page"] = JoinPage.objects.live().filter(locale=self.locale).first()
         context["groups"] = member_groups(self, province=province)
         return context
 
@@ -252,3 +254,95 @@ class ResourceFile(Orderable):
     )
 
     panels = [FieldPanel("document")]
+
+
+class JoinPage(RoutablePageMixin, Page):
+    """ "Join the alliance": the principles in full and the application form of a group."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=800)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("principles", label=_("Principles a group agrees to")),
+    ]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("join page")
+
+    @path("")
+    def form_route(self, request):  # type: ignore[no-untyped-def]
+        from .views import join
+
+        return join(request, self)
+
+    @path("thanks/", name="thanks")
+    def thanks_route(self, request):  # type: ignore[no-untyped-def]
+        from .views import join_thanks
+
+        return join_thanks(request, self)
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_route(self, request, token):  # type: ignore[no-untyped-def]
+        from .views import join_confirm
+
+        return join_confirm(request, self, token)
+
+
+class JoinPrinciple(Orderable):
+    page = ParentalKey(JoinPage, related_name="principles", on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"), max_length=1200)
+
+    panels = [FieldPanel("title"), FieldPanel("text")]
+
+
+class ApplicationState(models.TextChoices):
+    PENDING = "pending", _("waiting for the contact's confirmation")
+    SUBMITTED = "submitted", _("waiting for a decision")
+    APPROVED = "approved", _("approved")
+    DECLINED = "declined", _("declined")
+
+
+class GroupApplication(models.Model):
+    """A group's application to join, from the public form: confirmed by its contact's
+    e-mail, then approved or declined by an administrator (who and when, with a note)."""
+
+    page = models.ForeignKey(JoinPage, on_delete=models.PROTECT, related_name="applications")
+    person = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="group_applications"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.PENDING,
+    )
+    group_name = models.CharField(_("group's name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120)
+    province = models.CharField(_("province or territory"), max_length=2, choices=PROVINCE_CHOICES)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    activities = models.TextField(_("what the group does"), max_length=2000)
+    principles_agreed = models.BooleanField(_("agrees to the principles"), default=False)
+    language = models.CharField(max_length=10, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    group = models.ForeignKey(
+        MemberGroupPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("review_application", "Can approve or decline groups' applications")]
+
+    def __str__(self) -> str:
+        return self.group_name

@@ -5,6 +5,11 @@ staff rights: no admin access, so no second factor is asked of them."""
 from django.contrib.auth.models import Group
 from wagtail.models import Collection, CollectionViewRestriction
 
+from harbour.core.roles import ADMINISTRATORS
+
+# Deciding on groups' applications: administrators only (assembled by core.roles).
+PERMISSIONS = {ADMINISTRATORS: ["coalition.review_application"]}
+
 MEMBERS = "Members"
 MEMBERS_ONLY_COLLECTION = "Members only"
 

@@ -62,6 +62,9 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     assert "Vancouver, British Columbia" in members
     group = client.get("/members/canada-hong-kong-link/").content.decode()
     assert "Statements signed" in group and 'href="/jan-6-mass-arrests/"' in group
+    assert 'href="/join/"' in members
+    join = client.get("/join/").content.decode()
+    assert join.count("<li><strong>") == 4 and "Multi-partisan" in join  # in full
     french = client.get("/fr/members/canada-hong-kong-link/").content.decode()
     assert "alliance à Toronto" in french  # the French placeholder description
     assert "Déclarations signées" in french

@@ -1,0 +1,29 @@
+"""The public form of a group's application to join."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from harbour.core.forms import EveryErrorShown, PlainCharField, PlainTextField
+
+from .models import PROVINCE_CHOICES
+
+
+class ApplicationForm(EveryErrorShown):
+    group_name = PlainCharField(label=_("Your group's name"), max_length=200)
+    city = PlainCharField(label=_("City"), max_length=120)
+    province = forms.ChoiceField(label=_("Province or territory"), choices=PROVINCE_CHOICES)
+    website = forms.URLField(
+        label=_("Website (optional)"), required=False, max_length=200, assume_scheme="https"
+    )
+    contact_name = PlainCharField(label=_("Contact person"), max_length=200)
+    email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
+    activities = PlainTextField(label=_("What does your group do?"), max_length=2000)
+    principles_agreed = forms.BooleanField(
+        label=_("Our group agrees to the alliance's principles, as written above."),
+        error_messages={"required": _("A group joins by agreeing to the principles.")},
+    )
+    # Honeypot: hidden from people by CSS, filled in by bots; answered as a success.
+    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("nickname"))

@@ -1,0 +1,16 @@
+"""Thin tasks: load by id, call a service."""
+
+from django_tasks import TaskContext, task
+
+from harbour.core.failures import scrubbed
+from harbour.core.mailsend import task_claim
+
+from . import applications
+
+
+@task(takes_context=True)
+@scrubbed
+def send_application_confirmation(context: TaskContext, application_id: int) -> bool:
+    return applications.application_confirmation_send(
+        application_id=application_id, claim=task_claim(context)
+    )

@@ -1,0 +1,94 @@
+"""The public "Join the alliance" page: the principles, the form, the thanks and the
+confirmation link (core.confirmed_action)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from harbour.core.confirmed_action import ConfirmedAction, confirm_view
+from harbour.core.privacy import ip_hash
+from harbour.core.ratelimit import hits
+from harbour.core.validation import InvalidInput
+from harbour.core.views import too_many_requests
+from harbour.people.services import normalise_email
+
+from . import applications
+from .forms import ApplicationForm
+from .models import ApplicationState, JoinPage
+
+# The one answer to every application, whatever the address has done before.
+APPLICATION_RECEIVED = gettext_lazy(
+    "Thank you. Check your e-mail: open the link and press the button to send your "
+    "group's application."
+)
+
+
+def _page(
+    request: HttpRequest, page: JoinPage, form: ApplicationForm, status: int = 200
+) -> HttpResponse:
+    context = {"page": page, "self": page, "form": form}
+    return TemplateResponse(request, "coalition/join_page.html", context, status=status)
+
+
+def join(request: HttpRequest, page: JoinPage) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, page, ApplicationForm())
+    form = ApplicationForm(request.POST)
+    if form.is_bot():
+        messages.success(request, APPLICATION_RECEIVED)
+        return HttpResponseRedirect(page.url + "thanks/")
+    if not form.is_valid():
+        return _page(request, page, form, status=400)
+    data = form.cleaned_data
+    visitor = ip_hash(request)
+    verdict = hits(
+        ("join-ip", visitor, "10/h"), ("join-email", normalise_email(data["email"]), "3/h")
+    )
+    if not verdict:
+        message = _("Too many applications from your network or address. Try again later.")
+        return too_many_requests(request, message, verdict.retry_after)
+    try:
+        applications.application_create(
+            page=page,
+            email=data["email"],
+            group_name=data["group_name"],
+            city=data["city"],
+            province=data["province"],
+            website=data["website"],
+            contact_name=data["contact_name"],
+            activities=data["activities"],
+            principles_agreed=data["principles_agreed"],
+            ip_hash=visitor,
+            language=get_language() or "",
+        )
+    except InvalidInput as invalid:
+        for field, errors in invalid.errors.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _page(request, page, form, status=400)
+    messages.success(request, APPLICATION_RECEIVED)
+    return HttpResponseRedirect(page.url + "thanks/")
+
+
+def join_thanks(request: HttpRequest, page: JoinPage) -> HttpResponse:
+    return TemplateResponse(request, "coalition/join_thanks.html", {"page": page, "self": page})
+
+
+CONFIRMATION = ConfirmedAction(
+    read=lambda token: applications.application_for_confirmation(token=token),
+    confirm=lambda token: applications.application_confirm(token=token),
+    page_id=lambda application: application.page_id,
+    waiting=lambda application: application.state == ApplicationState.PENDING,
+    templates="coalition/apply/",
+    asking=lambda application: {"application": application},
+    done=lambda application: {"application": application},
+)
+
+
+def join_confirm(request: HttpRequest, page: JoinPage, token: str) -> HttpResponse:
+    base: dict[str, Any] = {"page": page, "self": page}
+    return confirm_view(request, page, token, CONFIRMATION, base)
