@@ -23,7 +23,8 @@ urlpatterns = [
 localised: list[URLPattern | URLResolver] = [
     path("search/", search, name="search"),
     path("", include("harbour.core.urls")),
-    path("", include("harbour.signons.urls")),
+    path("", include("harbour.coalition.urls")),
+    path("", include("harbour.signons.urls")),  # ends with the sign-on pages' catch-all
 ]
 
 if settings.HARBOUR_BENCH:

@@ -4,6 +4,8 @@ their co-organisers (coalition.organisers decides who may do what)."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,12 +17,12 @@ from harbour.core.paging import CappedPaginator
 from harbour.core.ratelimit import hit
 
 from .applications import ApplicationRefused, application_decide
-from .models import ApplicationState, GroupApplication, MemberGroupPage
+from .invitations import organiser_invite
+from .models import ApplicationState, GroupApplication, MemberGroupPage, OrganiserInvitation
 from .organisers import (
     OrganiserRefused,
     groups_managed_by,
     may_manage_group,
-    organiser_add,
     organiser_remove,
     organisers_of,
 )
@@ -58,17 +60,17 @@ def group_organisers(request: HttpRequest, group_id: int) -> HttpResponse:
             })  # fmt: skip
         else:
             email = request.POST.get("email", "").strip()[:254]
-            user = (
-                User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise OrganiserRefused(_("Enter a valid e-mail address.")) from None
+            added = organiser_invite(group=group, email=email, actor=request.user)
+            done = (
+                _("An invitation to organise %(group)s went to %(who)s.")
+                if isinstance(added, OrganiserInvitation)
+                else _("%(who)s now organises %(group)s.")
             )
-            if user is None:
-                raise OrganiserRefused(
-                    _("No account has that e-mail address; an administrator can create one.")
-                )
-            organiser_add(group=group, user=user, actor=request.user)
-            messages.success(request, _("%(who)s now organises %(group)s.") % {
-                "who": user.get_username(), "group": group.title,
-            })  # fmt: skip
+            messages.success(request, done % {"who": email, "group": group.title})
     except OrganiserRefused as refusal:
         return _refused(request, str(refusal), 400)
     return HttpResponseRedirect(reverse("coalition_admin:my_groups"))

@@ -17,6 +17,7 @@ from harbour.core.tokens import confirmation_token_read, content_digest, token_m
 from harbour.core.validation import Checks
 from harbour.people.services import person_get_or_create
 
+from .invitations import organiser_invite
 from .models import (
     ApplicationState,
     GroupApplication,
@@ -196,6 +197,11 @@ def application_decide(
         if approve:
             fields["group"] = _draft_group(application)
         application_move(application, target, **fields)
+        contact = application.person
+        if approve and fields["group"] is not None and contact is not None and contact.email:
+            # Its contact becomes the group's first organiser (an invitation, or at once
+            # for an address that has an account).
+            organiser_invite(group=fields["group"], email=contact.email, actor=None)
         audit_record(
             actor=actor,
             action=f"application.{'approve' if approve else 'decline'}",

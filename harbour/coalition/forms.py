@@ -27,3 +27,15 @@ class ApplicationForm(EveryErrorShown):
 
     def is_bot(self) -> bool:
         return bool(self.data.get("nickname"))
+
+
+class InvitationForm(forms.Form):
+    name = PlainCharField(label=_("Your name"), max_length=150)
+    password = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("The password again"), widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

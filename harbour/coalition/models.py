@@ -346,3 +346,19 @@ class GroupApplication(models.Model):
 
     def __str__(self) -> str:
         return self.group_name
+
+
+class OrganiserInvitation(models.Model):
+    """An invitation to organise a group, for an address with no account yet: a one-time,
+    expiring link to choose a password (then the second factor, as all staff)."""
+
+    group = models.ForeignKey(MemberGroupPage, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation to organise {self.group}"

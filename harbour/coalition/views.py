@@ -4,20 +4,23 @@ confirmation link (core.confirmed_action)."""
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hits
+from harbour.core.ratelimit import hit, hits
 from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
-from . import applications
-from .forms import ApplicationForm
+from . import applications, invitations
+from .forms import ApplicationForm, InvitationForm
 from .models import ApplicationState, JoinPage
 
 # The one answer to every application, whatever the address has done before.
@@ -92,3 +95,40 @@ CONFIRMATION = ConfirmedAction(
 def join_confirm(request: HttpRequest, page: JoinPage, token: str) -> HttpResponse:
     base: dict[str, Any] = {"page": page, "self": page}
     return confirm_view(request, page, token, CONFIRMATION, base)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation to organise a group: choose a password, then enrol the second factor."""
+    try:
+        invited = invitations.invitation_open(token)
+    except invitations.InvitationRefused as refusal:
+        return TemplateResponse(
+            request, "coalition/invitation_failed.html", {"reason": str(refusal)}, status=400
+        )
+    form = InvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        verdict = hit("invitation", ip_hash(request), "20/h")
+        if not verdict:
+            message = _("Too many attempts from your network. Try again later.")
+            return too_many_requests(request, message, verdict.retry_after)
+        status = 400
+        if form.is_valid():
+            try:
+                user = invitations.invitation_accept(
+                    token=token,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password"],
+                )
+            except invitations.InvitationRefused as refusal:
+                form.add_error("password", str(refusal))
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return HttpResponseRedirect(
+                    reverse("core:two_factor") + "?next=/admin/coalition/groups/"
+                )
+    context = {"form": form, "invitation": invited}
+    response = TemplateResponse(request, "coalition/invitation.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    return response

@@ -336,6 +336,8 @@ HARBOUR_TASK_LEASE_SECONDS = env("HARBOUR_TASK_LEASE_SECONDS")
 # A dependency away (core.degraded, core.views.server_error): one warning per interval per
 # process while Redis is unreachable; the Retry-After of the 503 page while the database is.
 HARBOUR_DEGRADED_WARN_SECONDS = env("HARBOUR_DEGRADED_WARN_SECONDS")
+# How long an invitation to organise a member group stays valid (one use).
+HARBOUR_INVITE_DAYS = env.int("HARBOUR_INVITE_DAYS", default=7)
 HARBOUR_DB_RETRY_AFTER_SECONDS = env("HARBOUR_DB_RETRY_AFTER_SECONDS")
 HARBOUR_TASK_HEARTBEAT_SECONDS = env("HARBOUR_TASK_HEARTBEAT_SECONDS")
 HARBOUR_TASK_MAX_ATTEMPTS = env("HARBOUR_TASK_MAX_ATTEMPTS")

@@ -1,0 +1,117 @@
+"""Inviting an organiser who has no account: an e-mail with a one-time link, valid for
+HARBOUR_INVITE_DAYS, to choose a password; the account is made then, organiser of the
+group, and sent to enrol its second factor. Used when an application is approved (its
+contact) and by organisers adding a co-organiser by address."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from harbour.core.audit import audit_record
+from harbour.core.mailsend import owner_mail_send
+from harbour.core.tokens import TokenExpired, TokenInvalid, content_digest, token_make, token_open
+from harbour.people.services import normalise_email
+
+from .models import MemberGroupPage, OrganiserInvitation
+from .organisers import OrganiserRefused, may_manage_group, organiser_add
+
+SALT = "harbour.coalition.invite"
+
+
+class InvitationRefused(Exception):
+    """The link or the password cannot be used; the message says why."""
+
+
+def _digest(invitation: OrganiserInvitation) -> bytes:
+    return content_digest(invitation.pk, invitation.email, invitation.group_id)
+
+
+def invitation_url(invitation: OrganiserInvitation) -> str:
+    token = token_make(invitation.pk, salt=SALT, digest=_digest(invitation))
+    return f"{settings.SITE_URL}/organisers/invitation/{token}/"
+
+
+def organiser_invite(*, group: MemberGroupPage, email: str, actor: Any | None) -> Any:
+    """Invite `email` to organise `group` (by one who may manage it, or the system when
+    `actor` is None). An address that has an account is made organiser at once and
+    answered with that account; otherwise an invitation is e-mailed."""
+    if actor is not None and not may_manage_group(actor, group):
+        raise OrganiserRefused(_("You may change the organisers of your own group only."))
+    email = normalise_email(email)
+    existing = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if existing is not None:
+        return organiser_add(group=group, user=existing, actor=actor)
+    from .tasks import send_organiser_invitation
+
+    with transaction.atomic():
+        invitation = OrganiserInvitation.objects.create(group=group, email=email, invited_by=actor)
+        audit_record(actor=actor, action="organiser.invite", target=invitation)
+        send_organiser_invitation.enqueue(invitation.pk)
+    return invitation
+
+
+def invitation_send(*, invitation_id: int, claim: str) -> bool:
+    invitation = (
+        OrganiserInvitation.objects.select_related("group").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        return False
+    return owner_mail_send(
+        to=invitation.email,
+        language=invitation.group.locale.language_code,
+        template="coalition/email/organiser_invitation",
+        context={
+            "group": invitation.group,
+            "url": invitation_url(invitation),
+            "days": settings.HARBOUR_INVITE_DAYS,
+        },
+        claim=claim,
+    )
+
+
+def invitation_open(token: str) -> OrganiserInvitation:
+    """The invitation a link names, not yet used; InvitationRefused says why not."""
+    try:
+        pk, digest = token_open(
+            token, salt=SALT, max_age=datetime.timedelta(days=settings.HARBOUR_INVITE_DAYS)
+        )
+    except TokenExpired:
+        raise InvitationRefused(_("This invitation has expired: ask for a new one.")) from None
+    except TokenInvalid:
+        raise InvitationRefused(_("This invitation link is not valid.")) from None
+    invitation = OrganiserInvitation.objects.select_related("group").filter(pk=pk).first()
+    if invitation is None or _digest(invitation) != digest:
+        raise InvitationRefused(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise InvitationRefused(_("This invitation has been used already."))
+    return invitation
+
+
+def invitation_accept(*, token: str, name: str, password: str) -> Any:
+    """Make the invited person's account with `password` (Django's password rules), as an
+    organiser of the group; the link works once."""
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = invitation_open(token)
+        invitation = OrganiserInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise InvitationRefused(_("This invitation has been used already."))
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationRefused(_("An account with this address exists: sign in instead."))
+        user = User(username=invitation.email, email=invitation.email, first_name=name[:150])
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise InvitationRefused(" ".join(error.messages)) from None
+        user.set_password(password)
+        user.save()
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        organiser_add(group=invitation.group, user=user, actor=None)
+    return user
