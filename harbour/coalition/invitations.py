@@ -34,7 +34,8 @@ def _digest(invitation: OrganiserInvitation) -> bytes:
 
 def invitation_url(invitation: OrganiserInvitation) -> str:
     token = token_make(invitation.pk, salt=SALT, digest=_digest(invitation))
-    return f"{settings.SITE_URL}/organisers/invitation/{token}/"
+    # Under /confirm/, so that the access logs (gunicorn, nginx) and the log filter redact it.
+    return f"{settings.SITE_URL}/organisers/confirm/{token}/"
 
 
 def organiser_invite(*, group: MemberGroupPage, email: str, actor: Any | None) -> Any:

@@ -23,7 +23,7 @@ PASSWORD = "a-long-and-new-password"
 def _invitation_link() -> str:
     message = next(m for m in reversed(mail.outbox) if "invited to organise" in m.subject)
     return (
-        re.search(r"http://\S+/organisers/invitation/\S+/", message.body)
+        re.search(r"http://\S+/organisers/confirm/\S+/", message.body)
         .group(0)
         .removeprefix("http://127.0.0.1:8000")
     )
