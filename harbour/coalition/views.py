@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hit, hits
+from harbour.core.ratelimit import hit
 from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
@@ -48,12 +48,15 @@ def join(request: HttpRequest, page: JoinPage) -> HttpResponse:
         return _page(request, page, form, status=400)
     data = form.cleaned_data
     visitor = ip_hash(request)
-    verdict = hits(
-        ("join-ip", visitor, "10/h"), ("join-email", normalise_email(data["email"]), "3/h")
-    )
+    verdict = hit("join-ip", visitor, "10/h")
     if not verdict:
-        message = _("Too many applications from your network or address. Try again later.")
+        message = _("Too many applications from your network. Try again later.")
         return too_many_requests(request, message, verdict.retry_after)
+    # Past the per-address limit nothing is stored or sent, and the answer is the same as
+    # for any other application: the form never tells whether an address has applied.
+    if not hit("join-email", normalise_email(data["email"]), "3/h"):
+        messages.success(request, APPLICATION_RECEIVED)
+        return HttpResponseRedirect(page.url + "thanks/")
     try:
         applications.application_create(
             page=page,

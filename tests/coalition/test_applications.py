@@ -161,10 +161,16 @@ def test_a_bot_filling_the_hidden_field_is_thanked_and_nothing_is_stored(client,
     assert not GroupApplication.objects.exists() and mail.outbox == []
 
 
-def test_applications_from_one_address_are_limited(client, join):
-    answers = [_apply(client).status_code for _ in range(4)]
-    assert answers == [302, 302, 302, 429]
-    assert GroupApplication.objects.count() == 3
+def test_applications_from_one_address_are_limited_without_saying_so(client, join):
+    answers = [(r.status_code, r["Location"]) for r in (_apply(client) for _ in range(4))]
+    assert answers == [(302, "/join/thanks/")] * 4  # the fourth is answered as the others
+    assert GroupApplication.objects.count() == 3 and len(mail.outbox) == 3
+
+
+def test_applications_from_one_network_are_limited(client, join):
+    answers = [_apply(client, email=f"g{n}@example.org").status_code for n in range(11)]
+    assert answers == [302] * 10 + [429]
+    assert GroupApplication.objects.count() == 10
 
 
 def test_only_administrators_see_and_decide_applications(client, join):
