@@ -12,6 +12,7 @@ from harbour.coalition.models import (
     GroupApplication,
     JoinPage,
     JoinPrinciple,
+    MemberGroupIndexPage,
     MemberGroupPage,
 )
 from harbour.core.models import AuditEntry
@@ -214,3 +215,18 @@ def test_an_application_never_confirmed_is_deleted_with_its_contact_after_the_li
     call_command("actions_purge_expired", stdout=out)
     assert "1 group applications" in out.getvalue()
     assert not GroupApplication.objects.exists() and not Person.objects.exists()
+
+
+def test_approving_a_group_named_like_another_gives_it_its_own_address(client, join):
+    from .factories import make_group
+
+    make_group(MemberGroupIndexPage.objects.get(), "Halifax Hongkongers")
+    _apply(client)
+    client.post(_link(mail.outbox[0]))
+    admin = UserFactory(roles=[ADMINISTRATORS])
+    from harbour.coalition.applications import application_decide
+
+    decided = application_decide(
+        application_id=GroupApplication.objects.get().pk, approve=True, note="", actor=admin
+    )
+    assert decided.group.slug == "halifax-hongkongers-2"
