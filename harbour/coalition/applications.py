@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from harbour.core.audit import audit_record
@@ -216,14 +215,8 @@ def _draft_group(application: GroupApplication) -> MemberGroupPage | None:
     directory = MemberGroupIndexPage.objects.filter(locale=application.page.locale).first()
     if directory is None:
         return None
-    base = slugify(application.group_name, allow_unicode=True)[:200] or "group"
-    taken = set(directory.get_children().values_list("slug", flat=True))
-    slug, n = base, 1
-    while slug in taken:  # a group of the same name: its own address beside it
-        n += 1
-        slug = f"{base}-{n}"
+    # Wagtail makes the slug, unique among the directory's groups (halifax-hongkongers-2).
     group = MemberGroupPage(
-        slug=slug,
         title=application.group_name,
         city=application.city,
         province=application.province,
