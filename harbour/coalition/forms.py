@@ -3,12 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from harbour.core.forms import EveryErrorShown, PlainCharField, PlainTextField
+from harbour.core.forms import ActionForm, PlainCharField, PlainTextField
 
 from .models import PROVINCE_CHOICES
 
 
-class ApplicationForm(EveryErrorShown):
+class ApplicationForm(ActionForm):
+    """An action form (its honeypot, every error shown) without the newsletter box: the
+    application is the group's, not a supporter's."""
+
     group_name = PlainCharField(label=_("Your group's name"), max_length=200)
     city = PlainCharField(label=_("City"), max_length=120)
     province = forms.ChoiceField(label=_("Province or territory"), choices=PROVINCE_CHOICES)
@@ -22,11 +25,11 @@ class ApplicationForm(EveryErrorShown):
         label=_("Our group agrees to the alliance's principles, as written above."),
         error_messages={"required": _("A group joins by agreeing to the principles.")},
     )
-    # Honeypot: hidden from people by CSS, filled in by bots; answered as a success.
-    nickname = forms.CharField(required=False, label=_("Leave this field empty"))
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("nickname"))
+    newsletter = None  # type: ignore[assignment]
+    field_order = [
+        "group_name", "city", "province", "website", "contact_name", "email", "activities",
+        "principles_agreed",
+    ]  # fmt: skip
 
 
 class InvitationForm(forms.Form):

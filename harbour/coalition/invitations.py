@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,10 @@ def organiser_invite(*, group: MemberGroupPage, email: str, actor: Any | None) -
     answered with that account; otherwise an invitation is e-mailed."""
     if actor is not None and not may_manage_group(actor, group):
         raise OrganiserRefused(_("You may change the organisers of your own group only."))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise OrganiserRefused(_("Enter a valid e-mail address.")) from None
     email = normalise_email(email)
     existing = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if existing is not None:

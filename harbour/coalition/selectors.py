@@ -31,11 +31,6 @@ def provinces_with_groups(directory: Page) -> list[tuple[str, str]]:
     )
 
 
-def group_pages_of(group: MemberGroupPage) -> QuerySet[MemberGroupPage]:
-    """The group in every language (its pages share a translation key)."""
-    return MemberGroupPage.objects.filter(translation_key=group.translation_key)
-
-
 def resources_for(
     request: HttpRequest,
     library: Page,

@@ -125,7 +125,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password"],
                 )
             except invitations.InvitationRefused as refusal:
-                form.add_error("password", str(refusal))
+                form.add_error(None, str(refusal))
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return HttpResponseRedirect(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
+from harbour.coalition.models import MemberGroupPage
 from harbour.core.audit import audit_record
 from harbour.core.exports import csv_copy_response, csv_response
 from harbour.core.paging import CappedPaginator
@@ -74,8 +75,6 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signature_member_group(request: HttpRequest, signature_id: int) -> HttpResponse:
     """Link an organisation's signature to the member group it stands for."""
-    from harbour.coalition.models import MemberGroupPage
-
     signature = get_object_or_404(
         Signature.objects.select_related("page", "member_group"), pk=signature_id
     )

@@ -87,3 +87,23 @@ def test_expired_and_forged_invitations_are_refused(coalition, settings):  # noq
     expired = Client().post(link, {"name": "L", "password": PASSWORD, "password_again": PASSWORD})
     assert expired.status_code == 400 and "expired" in expired.content.decode()
     assert not User.objects.filter(email="late@example.org").exists()
+
+
+def test_an_invitation_for_an_address_that_got_an_account_meanwhile_says_so(coalition):  # noqa: F811
+    client, toronto = coalition["client"], coalition["toronto"]
+    client.post(f"/admin/coalition/groups/{toronto.pk}/organisers/", {"email": "meg@example.org"})
+    link = _invitation_link()
+    UserFactory(email="meg@example.org", username="meg@example.org")
+    answer = Client().post(link, {"name": "Meg", "password": PASSWORD, "password_again": PASSWORD})
+    assert answer.status_code == 400
+    assert "An account with this address exists: sign in instead." in answer.content.decode()
+    assert User.objects.filter(email="meg@example.org").count() == 1
+
+
+def test_the_service_refuses_a_malformed_address_whoever_calls_it(coalition):  # noqa: F811
+    from harbour.coalition.invitations import organiser_invite
+    from harbour.coalition.organisers import OrganiserRefused
+
+    with pytest.raises(OrganiserRefused, match="Enter a valid e-mail address."):
+        organiser_invite(group=coalition["toronto"], email="nobody at all", actor=None)
+    assert mail.outbox == []
