@@ -202,6 +202,10 @@ def application_decide(
             # Its contact becomes the group's first organiser (an invitation, or at once
             # for an address that has an account).
             organiser_invite(group=fields["group"], email=contact.email, actor=None)
+        if not approve:
+            from .tasks import send_application_declined
+
+            send_application_declined.enqueue(application.pk)
         audit_record(
             actor=actor,
             action=f"application.{'approve' if approve else 'decline'}",
@@ -209,6 +213,23 @@ def application_decide(
             details={"note": note},
         )
     return application
+
+
+def application_declined_send(*, application_id: int, claim: str) -> bool:
+    """Tell the contact that the application was declined, with the administrators' note;
+    False if there is no one to tell."""
+    application = (
+        GroupApplication.objects.select_related("person", "page").filter(pk=application_id).first()
+    )
+    if application is None or application.state != ApplicationState.DECLINED:
+        return False
+    return action_mail_send(
+        application.person,
+        page=application.page,
+        template="coalition/email/application_declined",
+        context={"application": application},
+        claim=claim,
+    )
 
 
 def _draft_group(application: GroupApplication) -> MemberGroupPage | None:

@@ -18,5 +18,13 @@ def send_application_confirmation(context: TaskContext, application_id: int) -> 
 
 @task(takes_context=True)
 @scrubbed
+def send_application_declined(context: TaskContext, application_id: int) -> bool:
+    return applications.application_declined_send(
+        application_id=application_id, claim=task_claim(context)
+    )
+
+
+@task(takes_context=True)
+@scrubbed
 def send_organiser_invitation(context: TaskContext, invitation_id: int) -> bool:
     return invitations.invitation_send(invitation_id=invitation_id, claim=task_claim(context))

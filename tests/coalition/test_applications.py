@@ -125,6 +125,11 @@ def test_a_declined_application_keeps_its_note_and_makes_no_group(client, join):
         "Not a community group.",
     )
     assert application.group is None and not MemberGroupPage.objects.exists()
+    # The contact is told, with the note, and nothing else is sent.
+    told = mail.outbox[-1]
+    assert told.to == ["wing@example.org"] and "Halifax Hongkongers" in told.subject
+    assert "declined" in told.body and "Not a community group." in told.body
+    assert len(mail.outbox) == 2
     bad = admin.post(f"/admin/coalition/applications/{application.pk}/", {"decision": "x"})
     assert bad.status_code == 400 and "Choose to approve or to decline." in bad.content.decode()
 
