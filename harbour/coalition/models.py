@@ -362,3 +362,23 @@ class OrganiserInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to organise {self.group}"
+
+
+class GroupContactConsent(models.Model):
+    """A supporter's "let <group> contact me", ticked on one action's form: the consent
+    record (people.Consent: the wording shown, when, which form) and the group it names.
+    It is what lets the group's organisers see that supporter; withdrawn or erased, they
+    no longer do."""
+
+    group = models.ForeignKey(MemberGroupPage, on_delete=models.CASCADE, related_name="+")
+    consent = models.ForeignKey(
+        "people.Consent", on_delete=models.CASCADE, related_name="group_contacts"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "consent"], name="one_row_per_group_consent")
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.consent_id} for group {self.group_id}"

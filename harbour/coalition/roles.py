@@ -2,6 +2,8 @@
 and files (Wagtail's page and collection privacy, restricted to this group). Members have no
 staff rights: no admin access, so no second factor is asked of them."""
 
+from typing import Any
+
 from django.contrib.auth.models import Group
 from wagtail.models import Collection, CollectionViewRestriction
 
@@ -29,3 +31,10 @@ def members_only_collection() -> Collection:
     )
     restriction.groups.add(members_group())
     return collection
+
+
+def is_member(user: Any) -> bool:
+    """A member of a member group (or staff, who see what members see)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_staff or user.groups.filter(name=MEMBERS).exists())

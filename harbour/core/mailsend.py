@@ -5,6 +5,8 @@ letter confirmations, "already signed", letters to representatives and their cop
 
 import datetime
 import smtplib
+from collections.abc import Sequence
+from email.mime.base import MIMEBase
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -85,7 +87,13 @@ def _claim_settle(key: str, kind: str | None) -> None:
 
 
 def owner_mail_send(
-    *, to: str, language: str, template: str, context: dict[str, Any], claim: str = ""
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    claim: str = "",
+    attachments: Sequence[MIMEBase] = (),
 ) -> bool:
     """Send `<template>_subject.txt`, `.txt` and `.html`, rendered in `language`, to the
     owner of an address; a failure raises TaskFailure naming its kind (never the address),
@@ -105,6 +113,8 @@ def owner_mail_send(
             to=[to],
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    for attachment in attachments:  # e.g. an event's invitation (.ics)
+        message.attach(attachment)
     if claim:
         # Connect before claiming: a worker killed while the server is slow to greet, or a
         # server that is down, leaves no claim behind, so the retry sends the e-mail.
@@ -132,7 +142,13 @@ class Owner(Protocol):
 
 
 def action_mail_send(
-    owner: Owner | None, *, page: Any, template: str, context: dict[str, Any], claim: str
+    owner: Owner | None,
+    *,
+    page: Any,
+    template: str,
+    context: dict[str, Any],
+    claim: str,
+    attachments: Sequence[MIMEBase] = (),
 ) -> bool:
     """An e-mail about a public action (a signature, a letter, ...) on `page` to the
     address that made it; the templates also get `page`, `page_url` and the link's
@@ -150,6 +166,7 @@ def action_mail_send(
             **context,
         },
         claim=claim,
+        attachments=attachments,
     )
 
 

@@ -56,6 +56,8 @@ env = environ.Env(
     HARBOUR_SIGN_RATE_EMAIL=(str, "5/h"),
     HARBOUR_LETTER_RATE_IP=(str, "30/h"),
     HARBOUR_LETTER_RATE_EMAIL=(str, "5/h"),
+    HARBOUR_EVENT_RATE_IP=(str, "30/h"),
+    HARBOUR_EVENT_RATE_EMAIL=(str, "5/h"),
     HARBOUR_MAIL_REUSE_SECONDS=(float, 10.0),
     HARBOUR_PARLIAMENT_DOMAINS=(
         list,
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "harbour.content",
     "harbour.representatives",
     "harbour.coalition",
+    "harbour.events",
     "harbour.signons",
     "harbour.letters",
     "harbour.benchviews",
@@ -358,6 +361,8 @@ HARBOUR_SIGN_CAP_IP = env("HARBOUR_SIGN_CAP_IP")
 HARBOUR_SIGN_RATE_EMAIL = env("HARBOUR_SIGN_RATE_EMAIL")
 HARBOUR_LETTER_RATE_IP = env("HARBOUR_LETTER_RATE_IP")
 HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")
+HARBOUR_EVENT_RATE_IP = env("HARBOUR_EVENT_RATE_IP")
+HARBOUR_EVENT_RATE_EMAIL = env("HARBOUR_EVENT_RATE_EMAIL")
 # A task worker keeps its SMTP connection open between messages for this long (core.mailconnection).
 HARBOUR_MAIL_REUSE_SECONDS = env("HARBOUR_MAIL_REUSE_SECONDS")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")

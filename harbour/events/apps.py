@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "harbour.events"
+    label = "events"
+    verbose_name = "Events"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from harbour.coalition.registry import group_section_register
+        from harbour.core.actions import open_actions_register
+        from harbour.core.confirmed_action import pending_actions_register
+        from harbour.people import registry
+
+        from .models import EventPage, Registration, RegistrationState
+        from .people_provider import provider
+        from .selectors import event_cards, group_events_section
+        from .updates import on_event_published
+
+        registry.register(provider)
+        open_actions_register(event_cards)
+        group_section_register(group_events_section)
+        pending_actions_register(
+            "event registrations",
+            lambda: Registration.objects.filter(state=RegistrationState.PENDING),
+        )
+        page_published.connect(
+            on_event_published, sender=EventPage, weak=False, dispatch_uid="event-updates"
+        )
