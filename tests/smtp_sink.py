@@ -21,6 +21,7 @@ class Sink:
         self.refuse_for_good: set[str] = set()
         self.connections = 0
         self.stall_seconds = 0.0  # wait this long before answering a message's data
+        self.delay_seconds = 0.0  # wait this long, then accept each message (a slow server)
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         if address in self.refuse:
@@ -34,6 +35,8 @@ class Sink:
         if self.stall_seconds:
             await asyncio.sleep(self.stall_seconds)
             return "451 Took too long"
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         with self.lock:
             if not hasattr(session, "number"):  # the first message on this connection
                 self.connections += 1

@@ -24,6 +24,7 @@ from .organisers import (
     organiser_remove,
     organisers_of,
 )
+from .sharing import supporters_shared_with
 
 
 def my_groups(request: HttpRequest) -> HttpResponse:
@@ -118,3 +119,14 @@ def application_decision(request: HttpRequest, application_id: int) -> HttpRespo
         {"application": application, "error": error},
         status=status,
     )
+
+
+def group_supporters(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The supporters who agreed that this group may contact them (coalition.sharing),
+    for its organisers: nobody else's, and nothing without that consent."""
+    group = get_object_or_404(MemberGroupPage, pk=group_id)
+    if not may_manage_group(request.user, group):
+        return _groups_page(request, _("You may see your own group's supporters only."), 403)
+    consents = CappedPaginator(supporters_shared_with(group), 100).get_page(request.GET.get("p"))
+    context = {"group": group, "consents": consents}
+    return TemplateResponse(request, "coalition/admin/supporters.html", context)

@@ -13,6 +13,7 @@ saved). The Organisers role gives admin access and nothing on the site's root, s
 organiser finds no other page to edit, no supporter, no signature. Everything that is not
 a page asks `may_manage_group`."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Page
 
 from harbour.core.audit import audit_record
 from harbour.core.roles import ADMINISTRATORS, ORGANISERS, ensure_roles
@@ -61,8 +62,11 @@ def organisers_of(group: MemberGroupPage) -> QuerySet[GroupOrganiser]:
     )
 
 
+_editors_name_prefix = "Organisers of member group "
+
+
 def _editors_name(group: MemberGroupPage) -> str:
-    return f"Organisers of member group {group.translation_key}"
+    return f"{_editors_name_prefix}{group.translation_key}"
 
 
 def _editors(group: MemberGroupPage) -> Group:
@@ -77,6 +81,18 @@ def organiser_page_permissions_sync(group: MemberGroupPage) -> None:
     change = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
     for page in MemberGroupPage.objects.filter(translation_key=group.translation_key):
         GroupPagePermission.objects.get_or_create(group=editors[0], page=page, permission=change)
+
+
+def organised_page_permissions_set(page: Page, groups: Iterable[MemberGroupPage]) -> None:
+    """The organisers of exactly `groups` may change `page` (a page an action app makes for
+    groups, such as an event they organise): a group taken off it loses the right."""
+    change = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
+    wanted = {_editors(group).pk for group in groups}
+    GroupPagePermission.objects.filter(
+        page=page, permission=change, group__name__startswith=_editors_name_prefix
+    ).exclude(group_id__in=wanted).delete()
+    for group_id in wanted:
+        GroupPagePermission.objects.get_or_create(group_id=group_id, page=page, permission=change)
 
 
 def on_group_page_saved(sender: type, instance: MemberGroupPage, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from .organisers import groups_managed_by
 urlpatterns = [
     path("groups/", admin_views.my_groups, name="my_groups"),
     path("groups/<int:group_id>/organisers/", admin_views.group_organisers, name="organisers"),
+    path("groups/<int:group_id>/supporters/", admin_views.group_supporters, name="supporters"),
     path("applications/", admin_views.application_list, name="applications"),
     path(
         "applications/<int:application_id>/",

@@ -155,6 +155,17 @@ def grant_member_authors_section(page: Any) -> None:
     )
 
 
+def grant_organisers_section(page: Any) -> None:
+    """Let organisers of member groups create pages under `page` (the events listing); they
+    edit what they created, and their group's pages, and publish through moderation."""
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.get_or_create(name=ORGANISERS)[0]
+    GroupPagePermission.objects.get_or_create(
+        group=group, page=page, permission=_page_permission("add")
+    )
+
+
 def _ensure_moderation_workflow(moderators: Group) -> None:
     """Wagtail's default workflow ("Moderators approval") on the root page, tasked to Moderators."""
     from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage

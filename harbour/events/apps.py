@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
         from wagtail.signals import page_published
 
         from harbour.coalition.registry import group_section_register
@@ -14,10 +15,10 @@ class EventsConfig(AppConfig):
         from harbour.core.confirmed_action import pending_actions_register
         from harbour.people import registry
 
-        from .models import EventPage, Registration, RegistrationState
+        from .models import EventIndexPage, EventPage, Registration, RegistrationState
         from .people_provider import provider
         from .selectors import event_cards, group_events_section
-        from .updates import on_event_published
+        from .updates import on_event_published, on_listing_saved
 
         registry.register(provider)
         open_actions_register(event_cards)
@@ -28,4 +29,7 @@ class EventsConfig(AppConfig):
         )
         page_published.connect(
             on_event_published, sender=EventPage, weak=False, dispatch_uid="event-updates"
+        )
+        post_save.connect(
+            on_listing_saved, sender=EventIndexPage, weak=False, dispatch_uid="event-listing"
         )

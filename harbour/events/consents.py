@@ -25,7 +25,7 @@ def registration_consents_record(registration: Registration, event: EventPage) -
     person = registration.person
     if person is None:
         return
-    source = f"event registration, page {event.pk}"
+    source = f"event registration: {event.title} (page {event.pk})"
     consent_record(
         person=person,
         topic=ConsentTopic.NEWSLETTER,

@@ -29,6 +29,8 @@ from harbour.coalition.models import PROVINCE_CHOICES, filter_refused
 from harbour.core.models import ActionPage
 from harbour.core.pagecache import CachedServeMixin
 
+from .admin_forms import EventPageForm
+
 # Canada's time zones, as an event is announced in one of them.
 TIME_ZONES = [
     ("America/Vancouver", _("Pacific (Vancouver)")),
@@ -232,6 +234,7 @@ class EventPage(CachedServeMixin, RoutablePageMixin, ActionPage):
     ]
     parent_page_types = ["events.EventIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = EventPageForm
 
     class Meta:
         verbose_name = _("event")

@@ -183,7 +183,9 @@ def registration_create(
     if refusal:
         raise RegistrationRefused(refusal)
     with transaction.atomic():
-        person, _created = person_get_or_create(email=email, postal_code=postal_code)
+        person, _created = person_get_or_create(
+            email=email, postal_code=postal_code, language=language
+        )
         existing = Registration.objects.filter(event=event, person=person, state__in=ACTIVE)
         found = existing.first()
         if found is None:

@@ -82,10 +82,10 @@ def counts(event: EventPage) -> dict[str, int]:
     found: dict[str, int] = {state: 0 for state in RegistrationState.values}
     found.update({row["state"]: row["n"] for row in rows})
     attendance = Registration.objects.filter(event=event).aggregate(
-        attended=Count("pk", filter=Q(attended=True)),
-        no_show=Count("pk", filter=Q(attended=False)),
+        came=Count("pk", filter=Q(attended=True)),
+        missed=Count("pk", filter=Q(attended=False)),
     )
-    return {**found, **attendance}
+    return {**found, "attended": attendance["came"], "no_show": attendance["missed"]}
 
 
 def event_cards() -> list[ActionCard]:

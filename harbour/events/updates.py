@@ -19,6 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from harbour.coalition.organisers import organised_page_permissions_set
+from harbour.core.roles import grant_organisers_section
+
 from .models import EventPage, EventSchedule, EventStatus, reminder_offsets_parse
 from .registrations import _event_locked, later, places_offer
 
@@ -43,8 +46,19 @@ def reminder_key(event: EventPage, offset: int) -> str:
 
 
 def on_event_published(sender: Any, instance: EventPage, **kwargs: Any) -> None:
-    if instance.action_page().pk == instance.pk:
+    original = instance.action_page()
+    # The organisers of its groups may edit it, in every language (coalition.organisers).
+    groups = list(original.organising_groups.all())  # type: ignore[attr-defined]
+    for page in EventPage.objects.filter(translation_key=instance.translation_key):
+        organised_page_permissions_set(page, groups)
+    if original.pk == instance.pk:
         event_published(event_id=instance.pk)
+
+
+def on_listing_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Organisers may create events under an events listing (core.roles)."""
+    if created:
+        grant_organisers_section(instance)
 
 
 def event_published(*, event_id: int) -> EventSchedule:
@@ -66,10 +80,6 @@ def event_published(*, event_id: int) -> EventSchedule:
         status_changed = not created and schedule.status != event.status
         if moved or (status_changed and event.status == EventStatus.CANCELLED):
             schedule.sequence += 1
-        if status_changed and event.status != EventStatus.SCHEDULED:
-            send_event_notices.enqueue(event.pk, str(event.status), str(schedule.sequence))
-        elif moved:
-            send_event_notices.enqueue(event.pk, "changed", str(schedule.sequence))
         more_places = not created and (
             event.capacity is None
             or (schedule.capacity is not None and event.capacity > schedule.capacity)
@@ -77,6 +87,10 @@ def event_published(*, event_id: int) -> EventSchedule:
         schedule.fingerprint, schedule.status = fingerprint, event.status
         schedule.capacity = event.capacity
         schedule.save()
+        if status_changed and event.status != EventStatus.SCHEDULED:
+            send_event_notices.enqueue(event.pk, str(event.status), str(schedule.sequence))
+        elif moved:
+            send_event_notices.enqueue(event.pk, "changed", str(schedule.sequence))
         if more_places or (status_changed and event.status == EventStatus.SCHEDULED):
             places_offer(event)
         # Queued again at each publication (the offsets may have changed): a reminder is
