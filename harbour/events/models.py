@@ -88,22 +88,25 @@ class EventIndexPage(CachedServeMixin, RoutablePageMixin, Page):
         from .selectors import listing_filters
 
         try:
-            filters = listing_filters(request.GET)
+            listing_filters(request.GET)
         except ValueError as refused:
             return filter_refused(self, request, str(refused))
-        return self.render(request, context_overrides={"filters": filters})
+        return self.render(request)
 
-    @path("feed.ics", name="feed")
+    @path("feed/", name="feed")
     def feed_route(self, request):  # type: ignore[no-untyped-def]
         from .views import calendar_feed
 
         return calendar_feed(request, self)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import EventFilters, events_listed, group_choices
+        from .selectors import EventFilters, events_listed, group_choices, listing_filters
 
         context = super().get_context(request, *args, **kwargs)
-        filters = kwargs.get("filters") or context.get("filters") or EventFilters()
+        try:
+            filters = listing_filters(request.GET)
+        except ValueError:  # the listing's route answers 400; the page shows everything
+            filters = EventFilters()
         context["filters"] = filters
         context["upcoming"], context["past"] = events_listed(self, filters)
         context["group_choices"] = group_choices()
@@ -327,7 +330,7 @@ class EventPage(CachedServeMixin, RoutablePageMixin, ActionPage):
 
         return thanks(request, self)
 
-    @path("calendar.ics", name="calendar")
+    @path("calendar/", name="calendar")
     def calendar_route(self, request):  # type: ignore[no-untyped-def]
         from .views import event_calendar
 

@@ -71,9 +71,10 @@ def events_listed(index: Page, filters: EventFilters) -> tuple[list[EventPage], 
     if filters.province:
         events = events.filter(province=filters.province)
     now = timezone.now()
+    events = events.distinct()
     upcoming = events.filter(ends_at__gte=now).order_by("starts_at")[:UPCOMING_SHOWN]
     past = events.filter(ends_at__lt=now).order_by("-starts_at")[:PAST_SHOWN]
-    return list(upcoming.distinct()), list(past.distinct())
+    return list(upcoming), list(past)
 
 
 def counts(event: EventPage) -> dict[str, int]:

@@ -90,9 +90,9 @@ INSTALLED_APPS = [
     "harbour.content",
     "harbour.representatives",
     "harbour.coalition",
-    "harbour.events",
     "harbour.signons",
     "harbour.letters",
+    "harbour.events",
     "harbour.benchviews",
     # Content translation: editors translate pages in the admin (wagtail-localize).
     "wagtail_localize",

@@ -8,6 +8,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from harbour.content.models import ArticlePage, Author, HomePage
+from harbour.events.models import Registration
 from harbour.letters.models import Delivery, Letter
 from harbour.people.models import Person
 from harbour.representatives.models import ElectoralDistrict
@@ -30,6 +31,7 @@ def _snapshot():
         "letters": Letter.objects.count(),
         "deliveries": Delivery.objects.count(),
         "districts": ElectoralDistrict.objects.count(),
+        "registrations": Registration.objects.count(),
     }
 
 
@@ -79,6 +81,21 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     assert "Open letter to your MP: a template" in library and "Advocacy toolkit" not in library
     for members_only in ("/resources/advocacy-toolkit/", "/fr/resources/advocacy-toolkit/"):
         assert "/_util/login/" in client.get(members_only)["Location"]  # in every language
+    events = client.get("/events/").content.decode()
+    upcoming, past = events.split('id="past-heading"')
+    assert "Writing to your MP: an online workshop" in upcoming
+    assert "Toronto community town hall" in upcoming
+    for webinar in ("advocacy", "Canada&#x27;s political parties", "community engagement"):
+        assert f"Skills-sharing webinar: {webinar}" in past
+    assert past.count("members only") == 3 and "2020" in past
+    town_hall = client.get("/events/toronto-community-town-hall/").content.decode()
+    assert "Full: you can join the wait-list." in town_hall and "55 John Street" in town_hall
+    assert Registration.objects.filter(state="waitlisted").count() == 3
+    assert "Writing to your MP: an online workshop" in home
+    assert "Upcoming events" in group and "Toronto community town hall" in group
+    assert "Écrire à votre député" in client.get("/fr/events/").content.decode()
+    webinar = client.get("/events/skills-sharing-webinar-advocacy/").content.decode()
+    assert "available to members" in webinar and "video.example.invalid" not in webinar
     petition = client.get("/stop-foreign-interference/").content.decode()
     assert 'data-testid="signature-count">320<' in petition
     assert "Signatures by federal electoral district" in petition
