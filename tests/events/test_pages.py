@@ -35,7 +35,9 @@ def events(home):
             listing, "Town hall", groups=[toronto], format="in_person", venue="Metro Hall",
             city="Toronto", province="ON", meeting_url="",
         ),
-        "webinar": make_event(listing, "Webinar", groups=[vancouver], days=20, time_zone="America/Vancouver"),
+        "webinar": make_event(
+            listing, "Webinar", groups=[vancouver], days=20, time_zone="America/Vancouver"
+        ),
         "members": make_event(listing, "Members only", members_only=True, days=5),
         "past": make_event(listing, "Last year", days=-300),
     }  # fmt: skip
