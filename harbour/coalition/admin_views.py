@@ -15,8 +15,10 @@ from harbour.core.paging import CappedPaginator
 from harbour.core.ratelimit import hit
 
 from .applications import ApplicationRefused, application_decide
+from .contact import membership_decide, membership_requests
 from .invitations import organiser_invite
-from .models import ApplicationState, GroupApplication, MemberGroupPage, OrganiserInvitation
+from .members import member_invite, member_remove, members_of
+from .models import ApplicationState, GroupApplication, GroupInvitation, MemberGroupPage
 from .organisers import (
     OrganiserRefused,
     groups_managed_by,
@@ -32,8 +34,12 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 
 
 def _groups_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
-    """The groups the user manages with their organisers, and what went wrong, if anything."""
-    rows = [(group, organisers_of(group)) for group in groups_managed_by(request.user)]
+    """The groups the user manages with their organisers, members and requests to be a
+    member, and what went wrong, if anything."""
+    rows = [
+        (group, organisers_of(group), members_of(group), membership_requests(group))
+        for group in groups_managed_by(request.user)
+    ]
     context = {"rows": rows, "error": error}
     return TemplateResponse(request, "coalition/admin/my_groups.html", context, status=status)
 
@@ -63,7 +69,7 @@ def group_organisers(request: HttpRequest, group_id: int) -> HttpResponse:
             added = organiser_invite(group=group, email=email, actor=request.user)
             done = (
                 _("An invitation to organise %(group)s went to %(who)s.")
-                if isinstance(added, OrganiserInvitation)
+                if isinstance(added, GroupInvitation)
                 else _("%(who)s now organises %(group)s.")
             )
             messages.success(request, done % {"who": email, "group": group.title})
@@ -130,3 +136,40 @@ def group_supporters(request: HttpRequest, group_id: int) -> HttpResponse:
     consents = CappedPaginator(supporters_shared_with(group), 100).get_page(request.GET.get("p"))
     context = {"group": group, "consents": consents}
     return TemplateResponse(request, "coalition/admin/supporters.html", context)
+
+
+@require_http_methods(["POST"])
+def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Invite a member by address, remove one, or answer a request to be a member."""
+    group = get_object_or_404(MemberGroupPage, pk=group_id)
+    if not may_manage_group(request.user, group):
+        return _groups_page(request, _("You may change the members of your own group only."), 403)
+    if not hit("organisers", str(request.user.pk), "60/h"):
+        return _groups_page(request, _("Too many changes in an hour; try again later."), 429)
+    action = request.POST.get("action", "")
+    try:
+        if action in ("accept", "decline"):
+            raw = request.POST.get("request", "")[:20]
+            if not raw.isdigit():
+                raise OrganiserRefused(_("Choose a request to answer."))
+            membership_decide(contact_id=int(raw), accept=action == "accept", actor=request.user)
+            messages.success(request, _("The request is answered."))
+        elif action == "remove":
+            raw = request.POST.get("user", "")[:20]
+            user = get_user_model().objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if user is None:
+                raise OrganiserRefused(_("That person is not a member of this group."))
+            member_remove(group=group, user=user, actor=request.user)
+            messages.success(request, _("%(who)s is no longer a member.") % {"who": user.email})
+        else:
+            email = request.POST.get("email", "").strip()[:254]
+            added = member_invite(group=group, email=email, actor=request.user)
+            done = (
+                _("An invitation to be a member went to %(who)s.")
+                if isinstance(added, GroupInvitation)
+                else _("%(who)s is now a member.")
+            )
+            messages.success(request, done % {"who": email})
+    except OrganiserRefused as refusal:
+        return _groups_page(request, str(refusal), 400)
+    return HttpResponseRedirect(reverse("coalition_admin:my_groups"))

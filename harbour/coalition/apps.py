@@ -13,16 +13,27 @@ class CoalitionConfig(AppConfig):
         from harbour.core.roles import role_permissions_add
         from harbour.people import registry
 
-        from .models import ApplicationState, GroupApplication, MemberGroupPage
+        from .models import (
+            ApplicationState,
+            ContactState,
+            GroupApplication,
+            GroupContact,
+            MemberGroupPage,
+        )
         from .organisers import on_group_page_saved
-        from .people_provider import provider
+        from .people_provider import contacts_provider, provider
         from .roles import PERMISSIONS
 
         registry.register(provider)
+        registry.register(contacts_provider)
         role_permissions_add(PERMISSIONS)
         pending_actions_register(
             "group applications",
             lambda: GroupApplication.objects.filter(state=ApplicationState.PENDING),
+        )
+        pending_actions_register(
+            "messages to groups",
+            lambda: GroupContact.objects.filter(state=ContactState.PENDING),
         )
 
         post_save.connect(

@@ -42,3 +42,20 @@ class InvitationForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+class ContactForm(ActionForm):
+    """The contact form of a group's page: a message to its organisers."""
+
+    name = PlainCharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    message = PlainTextField(label=_("Message"), max_length=3000)
+    wants_membership = forms.BooleanField(
+        label=_("I would like to become a member of this group"), required=False
+    )
+    newsletter = None  # type: ignore[assignment]
+    field_order = ["name", "email", "message", "wants_membership"]
+
+
+class SigninLinkForm(forms.Form):
+    email = forms.EmailField(label=_("The e-mail address of your member account"), max_length=254)

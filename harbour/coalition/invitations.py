@@ -1,7 +1,8 @@
-"""Inviting an organiser who has no account: an e-mail with a one-time link, valid for
-HARBOUR_INVITE_DAYS, to choose a password; the account is made then, organiser of the
-group, and sent to enrol its second factor. Used when an application is approved (its
-contact) and by organisers adding a co-organiser by address."""
+"""Inviting an organiser or a member who has no account: an e-mail with a one-time link,
+valid for HARBOUR_INVITE_DAYS, to choose a password; the account is made then, organiser
+(sent on to enrol its second factor) or member of the group. Used when an application is
+approved (its contact), by organisers adding a co-organiser or a member by address, and
+when they accept a request to join from the group's page."""
 
 import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from harbour.core.mailsend import owner_mail_send
 from harbour.core.tokens import TokenExpired, TokenInvalid, content_digest, token_make, token_open
 from harbour.people.services import normalise_email
 
-from .models import MemberGroupPage, OrganiserInvitation
+from .models import GroupInvitation, InvitationRole, MemberGroupPage
 from .organisers import OrganiserRefused, may_manage_group, organiser_add
 
 SALT = "harbour.coalition.invite"
@@ -29,11 +30,11 @@ class InvitationRefused(Exception):
     """The link or the password cannot be used; the message says why."""
 
 
-def _digest(invitation: OrganiserInvitation) -> bytes:
+def _digest(invitation: GroupInvitation) -> bytes:
     return content_digest(invitation.pk, invitation.email, invitation.group_id)
 
 
-def invitation_url(invitation: OrganiserInvitation) -> str:
+def invitation_url(invitation: GroupInvitation) -> str:
     token = token_make(invitation.pk, salt=SALT, digest=_digest(invitation))
     # Under /confirm/, so that the access logs (gunicorn, nginx) and the log filter redact it.
     return f"{settings.SITE_URL}/organisers/confirm/{token}/"
@@ -53,25 +54,33 @@ def organiser_invite(*, group: MemberGroupPage, email: str, actor: Any | None) -
     existing = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
     if existing is not None:
         return organiser_add(group=group, user=existing, actor=actor)
+    return invitation_create(group=group, email=email, actor=actor, role=InvitationRole.ORGANISER)
+
+
+def invitation_create(
+    *, group: MemberGroupPage, email: str, actor: Any | None, role: str
+) -> GroupInvitation:
+    """Store an invitation (to organise `group`, or to be its member) and queue its e-mail;
+    the callers have checked who may invite and the address."""
     from .tasks import send_organiser_invitation
 
     with transaction.atomic():
-        invitation = OrganiserInvitation.objects.create(group=group, email=email, invited_by=actor)
-        audit_record(actor=actor, action="organiser.invite", target=invitation)
+        invitation = GroupInvitation.objects.create(
+            group=group, email=email, invited_by=actor, role=role
+        )
+        audit_record(actor=actor, action=f"{role}.invite", target=invitation)
         send_organiser_invitation.enqueue(invitation.pk)
     return invitation
 
 
 def invitation_send(*, invitation_id: int, claim: str) -> bool:
-    invitation = (
-        OrganiserInvitation.objects.select_related("group").filter(pk=invitation_id).first()
-    )
+    invitation = GroupInvitation.objects.select_related("group").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         return False
     return owner_mail_send(
         to=invitation.email,
         language=invitation.group.locale.language_code,
-        template="coalition/email/organiser_invitation",
+        template=f"coalition/email/{invitation.role}_invitation",
         context={
             "group": invitation.group,
             "url": invitation_url(invitation),
@@ -81,7 +90,7 @@ def invitation_send(*, invitation_id: int, claim: str) -> bool:
     )
 
 
-def invitation_open(token: str) -> OrganiserInvitation:
+def invitation_open(token: str) -> GroupInvitation:
     """The invitation a link names, not yet used; InvitationRefused says why not."""
     try:
         pk, digest = token_open(
@@ -91,7 +100,7 @@ def invitation_open(token: str) -> OrganiserInvitation:
         raise InvitationRefused(_("This invitation has expired: ask for a new one.")) from None
     except TokenInvalid:
         raise InvitationRefused(_("This invitation link is not valid.")) from None
-    invitation = OrganiserInvitation.objects.select_related("group").filter(pk=pk).first()
+    invitation = GroupInvitation.objects.select_related("group").filter(pk=pk).first()
     if invitation is None or _digest(invitation) != digest:
         raise InvitationRefused(_("This invitation link is not valid."))
     if invitation.accepted_at is not None:
@@ -105,7 +114,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> Any:
     User = get_user_model()
     with transaction.atomic():
         invitation = invitation_open(token)
-        invitation = OrganiserInvitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
             raise InvitationRefused(_("This invitation has been used already."))
         if User.objects.filter(email__iexact=invitation.email).exists():
@@ -119,5 +128,10 @@ def invitation_accept(*, token: str, name: str, password: str) -> Any:
         user.save()
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        organiser_add(group=invitation.group, user=user, actor=None)
+        if invitation.role == InvitationRole.MEMBER:
+            from .members import member_add
+
+            member_add(group=invitation.group, user=user, actor=None)
+        else:
+            organiser_add(group=invitation.group, user=user, actor=None)
     return user

@@ -70,8 +70,9 @@ class MemberGroupIndexPage(CachedServeMixin, Page):
         return context
 
 
-class MemberGroupPage(CachedServeMixin, Page):
-    """One member group: who they are, where, and what they did with the coalition."""
+class MemberGroupPage(CachedServeMixin, RoutablePageMixin, Page):
+    """One member group: who they are, where, what they did with the coalition, and its
+    contact form (coalition.contact)."""
 
     city = models.CharField(_("city"), max_length=120, blank=True)
     province = models.CharField(
@@ -119,11 +120,43 @@ class MemberGroupPage(CachedServeMixin, Page):
         return str(PROVINCE_NAMES.get(self.province, ""))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .forms import ContactForm
         from .registry import group_sections
 
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = group_sections(self)
+        context.setdefault("contact_form", ContactForm())
         return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Only the group's own page is kept in the anonymous page cache, never a
+        # confirmation link's page.
+        if self.url and request.path != self.url:
+            return RoutablePageMixin.serve(self, request, *args, **kwargs)
+        return super().serve(request, *args, **kwargs)
+
+    @path("")
+    def page_route(self, request):  # type: ignore[no-untyped-def]
+        return self.render(request)
+
+    @path("contact/", name="contact")
+    def contact_route(self, request):  # type: ignore[no-untyped-def]
+        from .views import contact
+
+        return contact(request, self)
+
+    @path("contact/thanks/", name="contact_thanks")
+    def contact_thanks_route(self, request):  # type: ignore[no-untyped-def]
+        from django.template.response import TemplateResponse
+
+        context = {"page": self, "self": self}
+        return TemplateResponse(request, "coalition/contact/thanks.html", context)
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_route(self, request, token):  # type: ignore[no-untyped-def]
+        from .views import contact_confirm
+
+        return contact_confirm(request, self, token)
 
 
 class MemberGroupLink(Orderable):
@@ -348,12 +381,21 @@ class GroupApplication(models.Model):
         return self.group_name
 
 
-class OrganiserInvitation(models.Model):
-    """An invitation to organise a group, for an address with no account yet: a one-time,
-    expiring link to choose a password (then the second factor, as all staff)."""
+class InvitationRole(models.TextChoices):
+    ORGANISER = "organiser", _("organiser")
+    MEMBER = "member", _("member")
+
+
+class GroupInvitation(models.Model):
+    """An invitation to organise a group, or to be one of its members, for an address with
+    no account yet: a one-time, expiring link to choose a password (then, for an organiser,
+    the second factor, as all staff)."""
 
     group = models.ForeignKey(MemberGroupPage, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=InvitationRole.choices, default=InvitationRole.ORGANISER
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -361,7 +403,74 @@ class OrganiserInvitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"Invitation to organise {self.group}"
+        return f"Invitation to {self.group} as {self.role}"
+
+
+class GroupMember(models.Model):
+    """A member of a member group: a supporter's account (no staff rights) that may open
+    the alliance's members-only pages and files (coalition.roles.MEMBERS)."""
+
+    group = models.ForeignKey(MemberGroupPage, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is a member of {self.group}"
+
+
+class ContactState(models.TextChoices):
+    PENDING = "pending", _("waiting for the sender's confirmation")
+    SENT = "sent", _("sent to the organisers")
+
+
+class MembershipDecision(models.TextChoices):
+    NONE = "", _("not asked")
+    WAITING = "waiting", _("waiting for the organisers")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+
+
+class GroupContact(models.Model):
+    """A message to a group's organisers from its page's contact form, perhaps asking to
+    become a member: confirmed by the sender's e-mail, then e-mailed to the organisers
+    (whose addresses the sender never sees)."""
+
+    group = models.ForeignKey(MemberGroupPage, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="group_contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    message = models.TextField(_("message"), max_length=3000)
+    state = models.CharField(
+        max_length=10, choices=ContactState.choices, default=ContactState.PENDING
+    )
+    membership = models.CharField(
+        _("membership"), max_length=10, choices=MembershipDecision.choices, blank=True
+    )
+    language = models.CharField(max_length=10, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} to {self.group_id}"
 
 
 class GroupContactConsent(models.Model):

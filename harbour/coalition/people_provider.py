@@ -6,7 +6,7 @@ from typing import Any
 from harbour.people.models import Person
 from harbour.people.registry import HistoryItem, PersonDataProvider
 
-from .models import ApplicationState, GroupApplication
+from .models import ApplicationState, ContactState, GroupApplication, GroupContact
 
 
 def _history(person: Person) -> list[HistoryItem]:
@@ -52,4 +52,52 @@ def _in_use(person: Person) -> bool:
 
 provider = PersonDataProvider(
     name="group applications", history=_history, export=_export, erase=_erase, in_use=_in_use
+)
+
+
+def _contacts(person: Person) -> Any:
+    return GroupContact.objects.filter(person=person).select_related("group")
+
+
+def _contact_history(person: Person) -> list[HistoryItem]:
+    return [
+        HistoryItem(
+            when=c.created_at,
+            kind="message to a group",
+            description=f"Wrote to “{c.group.title}”"
+            + (" asking to be a member" if c.membership else ""),
+            state=c.get_state_display(),
+        )
+        for c in _contacts(person)
+    ]
+
+
+def _contact_export(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": c.group.title,
+            "name": c.name,
+            "message": c.message,
+            "membership": c.membership,
+            "state": c.state,
+            "written": c.created_at.isoformat(),
+        }
+        for c in _contacts(person)
+    ]
+
+
+def _contact_erase(person: Person) -> None:
+    """Unsent messages go; sent ones keep only that they were sent (the organisers have
+    the e-mail)."""
+    contacts = GroupContact.objects.filter(person=person)
+    contacts.filter(state=ContactState.PENDING).delete()
+    contacts.update(person=None, name="", message="", ip_hash="")
+
+
+contacts_provider = PersonDataProvider(
+    name="messages to groups",
+    history=_contact_history,
+    export=_contact_export,
+    erase=_contact_erase,
+    in_use=lambda person: GroupContact.objects.filter(person=person).exists(),
 )

@@ -19,9 +19,10 @@ from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
-from . import applications, invitations
-from .forms import ApplicationForm, InvitationForm
-from .models import ApplicationState, JoinPage
+from . import applications, invitations, signin
+from . import contact as contact_services
+from .forms import ApplicationForm, ContactForm, InvitationForm, SigninLinkForm
+from .models import ApplicationState, ContactState, InvitationRole, JoinPage, MemberGroupPage
 
 # The one answer to every application, whatever the address has done before.
 APPLICATION_RECEIVED = gettext_lazy(
@@ -128,6 +129,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, str(refusal))
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                if invited.role == InvitationRole.MEMBER:
+                    messages.success(
+                        request,
+                        _("Welcome: you are a member of %(group)s.") % {"group": invited.group},
+                    )
+                    return HttpResponseRedirect(invited.group.url or "/")
                 return HttpResponseRedirect(
                     reverse("core:two_factor") + "?next=/admin/coalition/groups/"
                 )
@@ -135,3 +142,104 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     # The site's Referrer-Policy (same-origin) keeps the token in this address from other
     # sites; "no-referrer" would make browsers send "Origin: null" and fail the CSRF check.
     return TemplateResponse(request, "coalition/invitation.html", context, status=status)
+
+
+# The one answer to every message, whatever the address has done before.
+MESSAGE_RECEIVED = gettext_lazy(
+    "Thank you. Check your e-mail: open the link and press the button to send your message."
+)
+
+
+def contact(request: HttpRequest, page: MemberGroupPage) -> HttpResponse:
+    """The group page's contact form (a POST); GET goes back to the page."""
+    if request.method != "POST":
+        return HttpResponseRedirect(page.url)
+    form = ContactForm(request.POST)
+    visitor = ip_hash(request)
+    verdict = hit("contact-ip", visitor, "10/h")
+    if not verdict:
+        message = _("Too many messages from your network. Try again later.")
+        return too_many_requests(request, message, verdict.retry_after)
+    if form.is_bot():
+        messages.success(request, MESSAGE_RECEIVED)
+        return HttpResponseRedirect(page.url + "contact/thanks/")
+    if not form.is_valid():
+        context = {**page.get_context(request), "contact_form": form}
+        return TemplateResponse(request, page.get_template(request), context, status=400)
+    data = form.cleaned_data
+    if hit("contact-email", normalise_email(data["email"]), "3/h"):
+        try:
+            contact_services.contact_create(
+                group=page,
+                email=data["email"],
+                name=data["name"],
+                message=data["message"],
+                wants_membership=data["wants_membership"],
+                ip_hash=visitor,
+                language=get_language() or "",
+            )
+        except InvalidInput as invalid:
+            for field, errors in invalid.errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            context = {**page.get_context(request), "contact_form": form}
+            return TemplateResponse(request, page.get_template(request), context, status=400)
+    messages.success(request, MESSAGE_RECEIVED)
+    return HttpResponseRedirect(page.url + "contact/thanks/")
+
+
+CONTACT_CONFIRMATION = ConfirmedAction(
+    read=lambda token: contact_services.contact_for_confirmation(token=token),
+    confirm=lambda token: contact_services.contact_confirm(token=token),
+    page_id=lambda contact: contact.group_id,
+    waiting=lambda contact: contact.state == ContactState.PENDING,
+    templates="coalition/contact/",
+    asking=lambda contact: {"contact": contact},
+    done=lambda contact: {"contact": contact},
+)
+
+
+def contact_confirm(request: HttpRequest, page: MemberGroupPage, token: str) -> HttpResponse:
+    base: dict[str, Any] = {"page": page, "self": page}
+    return confirm_view(request, page, token, CONTACT_CONFIRMATION, base)
+
+
+SIGNIN_LINK_SENT = gettext_lazy(
+    "If this address belongs to a member's account, a sign-in link is on its way to it."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def signin_link(request: HttpRequest) -> HttpResponse:
+    """A member asks for a one-time sign-in link by e-mail; the answer is the same for any
+    address."""
+    form = SigninLinkForm(request.POST or None)
+    if request.method == "POST":
+        verdict = hit("signin-ip", ip_hash(request), "10/h")
+        if not verdict:
+            message = _("Too many requests from your network. Try again later.")
+            return too_many_requests(request, message, verdict.retry_after)
+        if not form.is_valid():
+            return TemplateResponse(
+                request, "coalition/signin_link.html", {"form": form}, status=400
+            )
+        email = normalise_email(form.cleaned_data["email"])
+        if hit("signin-email", email, "3/h"):
+            signin.signin_link_request(email=email)
+        return TemplateResponse(request, "coalition/signin_link.html", {"sent": SIGNIN_LINK_SENT})
+    return TemplateResponse(request, "coalition/signin_link.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signin_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's page has a button; only its POST signs in (mail scanners open links)."""
+    try:
+        user = signin.signin_user(token=token)
+    except signin.SigninRefused as refusal:
+        context = {"reason": str(refusal)}
+        return TemplateResponse(request, "coalition/signin_failed.html", context, status=400)
+    if request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("You are signed in."))
+        return HttpResponseRedirect("/")
+    return TemplateResponse(request, "coalition/signin_confirm.html", {"member": user})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", admin_views.my_groups, name="my_groups"),
     path("groups/<int:group_id>/organisers/", admin_views.group_organisers, name="organisers"),
     path("groups/<int:group_id>/supporters/", admin_views.group_supporters, name="supporters"),
+    path("groups/<int:group_id>/members/", admin_views.group_members, name="members"),
     path("applications/", admin_views.application_list, name="applications"),
     path(
         "applications/<int:application_id>/",

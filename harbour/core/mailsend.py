@@ -94,6 +94,7 @@ def owner_mail_send(
     context: dict[str, Any],
     claim: str = "",
     attachments: Sequence[MIMEBase] = (),
+    reply_to: str = "",
 ) -> bool:
     """Send `<template>_subject.txt`, `.txt` and `.html`, rendered in `language`, to the
     owner of an address; a failure raises TaskFailure naming its kind (never the address),
@@ -111,6 +112,7 @@ def owner_mail_send(
             body=render_to_string(f"{template}.txt", context),
             from_email=sender.from_email,
             to=[to],
+            reply_to=[reply_to] if reply_to else None,
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     for attachment in attachments:  # e.g. an event's invitation (.ics)
