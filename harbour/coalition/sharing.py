@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from harbour.people.models import Consent, ConsentTopic, Person
 from harbour.people.services import consent_record
@@ -26,6 +26,11 @@ GROUP_CONTACT_WORDING = gettext_noop(
 
 def group_names(groups: Iterable[MemberGroupPage]) -> str:
     return ", ".join(group.title for group in groups)
+
+
+def group_contact_wording(groups: Iterable[MemberGroupPage]) -> str:
+    """The box's words as a form shows them, in the active language."""
+    return gettext(GROUP_CONTACT_WORDING) % {"groups": group_names(groups)}
 
 
 def group_contact_consent_record(

@@ -3,11 +3,7 @@
 
 from django.utils import translation
 
-from harbour.coalition.sharing import (
-    GROUP_CONTACT_WORDING,
-    group_contact_consent_record,
-    group_names,
-)
+from harbour.coalition.sharing import group_contact_consent_record, group_contact_wording
 from harbour.core.forms import NEWSLETTER_WORDING
 from harbour.people.models import ConsentTopic
 from harbour.people.services import consent_record
@@ -15,10 +11,9 @@ from harbour.people.services import consent_record
 from .models import EventPage, Registration
 
 
-def group_contact_wording(event: EventPage) -> str:
-    """The box's words as the form shows them, in the active language."""
-    groups = group_names(event.organising_groups.all())
-    return translation.gettext(GROUP_CONTACT_WORDING) % {"groups": groups}
+def event_group_contact_wording(event: EventPage) -> str:
+    """The box's words on an event's form, in the active language."""
+    return group_contact_wording(event.organising_groups.all())
 
 
 def registration_consents_record(registration: Registration, event: EventPage) -> None:
@@ -35,7 +30,7 @@ def registration_consents_record(registration: Registration, event: EventPage) -
     )
     if registration.group_contact:
         with translation.override(registration.language or None):
-            wording = group_contact_wording(event)
+            wording = event_group_contact_wording(event)
         group_contact_consent_record(
             person=person,
             groups=list(event.organising_groups.all()),

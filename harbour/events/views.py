@@ -20,7 +20,7 @@ from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
 from . import calendars, registrations
-from .consents import group_contact_wording
+from .consents import event_group_contact_wording
 from .forms import RegistrationForm
 from .models import TIME_ZONES, EventIndexPage, EventPage, RegistrationState
 from .selectors import public_events, sequences
@@ -32,7 +32,7 @@ REGISTRATION_RECEIVED = gettext_lazy(
 
 
 def _form(page: EventPage, data: Any = None) -> RegistrationForm:
-    label = group_contact_wording(page) if page.organising_groups.exists() else ""
+    label = event_group_contact_wording(page) if page.organising_groups.exists() else ""
     return RegistrationForm(data, group_contact_label=label)
 
 

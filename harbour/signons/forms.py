@@ -15,10 +15,15 @@ from .models import Listing, Office, SignerKind
 class SignatureForm(ActionForm):
     kind: str = ""
     email = forms.EmailField(label=_("E-mail"), max_length=254)
+    group_contact = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, group_contact_label: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.kind)
         super().__init__(*args, **kwargs)
+        if group_contact_label:  # the page names groups a signer may let contact them
+            self.fields["group_contact"].label = group_contact_label
+        else:
+            del self.fields["group_contact"]
 
 
 class OrganisationSignatureForm(SignatureForm):

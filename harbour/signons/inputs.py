@@ -15,7 +15,10 @@ def signer_details(kind: str, email: str, details: dict[str, Any]) -> tuple[str,
     """The address and the details of a `kind` signer, cleaned; InvalidInput naming every
     field that is wrong."""
     check = Checks({**details, "email": email})
-    cleaned: dict[str, Any] = {"newsletter": bool(details.get("newsletter"))}
+    cleaned: dict[str, Any] = {
+        "newsletter": bool(details.get("newsletter")),
+        "group_contact": bool(details.get("group_contact")),
+    }
     address = check.email()
     if kind == SignerKind.ORGANISATION:
         cleaned["organisation"] = check.text("organisation", max_length=200)

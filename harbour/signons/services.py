@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
 
+from harbour.coalition.sharing import group_contact_consent_record, group_contact_wording
 from harbour.core.audit import audit_record
 from harbour.core.confirmed_action import InvalidLink
 from harbour.core.mailsend import action_mail_send
@@ -149,6 +150,7 @@ def _signature_fields(kind: str, details: dict[str, Any]) -> dict[str, Any]:
         "district_code": district_code_for_postal_code(postal_code) if postal_code else "",
         "city": details.get("city", ""),
         "newsletter": bool(details.get("newsletter")),
+        "group_contact": bool(details.get("group_contact")),
         "province": details.get("province", ""),
         "fsa": postal_code[:3],
     }
@@ -318,6 +320,14 @@ def _record_consents(signature: Signature, person: Person) -> None:
         wording=NEWSLETTER_WORDING,
         source=source,
     )
+    if signature.group_contact:
+        page = Page.objects.get(pk=signature.page_id).specific
+        groups = list(page.organising_groups.all())
+        with translation.override(person.language or None):
+            wording = group_contact_wording(groups)
+        group_contact_consent_record(
+            person=person, groups=groups, wording=wording, source=f"{source}: {page.title}"
+        )
 
 
 class ModerationAction:

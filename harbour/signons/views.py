@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail.views import serve as wagtail_serve
 
+from harbour.coalition.sharing import group_contact_wording
 from harbour.core import pagecache
 from harbour.core.branding import brand_logo, brand_logo_data_uri
 from harbour.core.confirmed_action import ConfirmedAction, confirm_view
@@ -40,7 +41,12 @@ def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) ->
     context: dict[str, Any] = {
         "page": page,
         "self": page,
-        "forms": [bound.get(kind) or FORMS[kind]() for kind in kinds] if page.is_open() else [],
+        "forms": [
+            _box_labelled(page, bound[kind]) if kind in bound else _form(page, kind)
+            for kind in kinds
+        ]
+        if page.is_open()
+        else [],
         "signatories": selectors.signatory_list(page=original),
         "is_open": page.is_open(),
         "has_closed": page.has_closed(),
@@ -54,6 +60,28 @@ def _context(page: SignOnPage, forms: dict[str, SignatureForm] | None = None) ->
         context["districts_counted"] = len(all_districts)
         context["latest"] = selectors.latest_signers(page=original)
     return context
+
+
+def _box_label(page: SignOnPage) -> str:
+    """The words of the "let <groups> contact me" box; "" when the page names no group."""
+    groups = list(cast(SignOnPage, page.action_page()).organising_groups.all())
+    return group_contact_wording(groups) if groups else ""
+
+
+def _form(page: SignOnPage, kind: str) -> SignatureForm:
+    """A signer's empty form; with the box when the page names groups."""
+    return FORMS[kind](group_contact_label=_box_label(page))
+
+
+def _box_labelled(page: SignOnPage, form: SignatureForm) -> SignatureForm:
+    """A submitted form shown again: its box in the page's words, or none."""
+    if "group_contact" in form.fields:
+        label = _box_label(page)
+        if label:
+            form.fields["group_contact"].label = label
+        else:
+            del form.fields["group_contact"]
+    return form
 
 
 # The petition page shows this many districts; the rest are on its districts page (a table
@@ -135,7 +163,9 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
         messages.error(request, _("Choose how you are signing: the form was incomplete."))
         return _render(request, page, status=400)
     address = ip_hash(request)
-    form = FORMS[kind](request.POST)
+    # The box's value is read here; its words are looked up only if the form is shown
+    # again (a signature stores before any query of the page's tree: the spike's path).
+    form = FORMS[kind](request.POST, group_contact_label="-")
     if form.is_bot() or not form.is_valid():
         # Every attempt counts against the network's hard cap, valid or not.
         verdict = hit(*_network_cap(address))

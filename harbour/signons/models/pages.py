@@ -7,7 +7,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -25,6 +25,13 @@ class SignOnPage(RoutablePageMixin, ActionPage):
     """What statements and petitions share: dates, text, and who may sign."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
+    organising_groups = ParentalManyToManyField(
+        "coalition.MemberGroupPage",
+        verbose_name=_("organising member groups"),
+        blank=True,
+        related_name="+",
+        help_text=_("Signers may let these groups contact them (a box on the form)."),
+    )
     preamble = RichTextField(_("preamble"), blank=True, features=RICH)
     body = RichTextField(_("body"), blank=True, features=RICH)
     opens_at = models.DateTimeField(_("opens"), default=timezone.now)
@@ -118,6 +125,7 @@ class StatementPage(SignOnPage):
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]),
+        FieldPanel("organising_groups"),
         FieldPanel("preamble"),
         FieldPanel("body"),
         InlinePanel("demands", label=_("Demands")),
@@ -173,6 +181,7 @@ class PetitionPage(SignOnPage):
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("target"), FieldPanel("goal"), FieldPanel("date")]),
+        FieldPanel("organising_groups"),
         FieldPanel("preamble"),
         FieldPanel("body"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Signing")),

@@ -102,6 +102,8 @@ class Signature(models.Model):
     # moderator approves it (a flood from one address never drowns genuine signers).
     held = models.BooleanField(_("held for review"), default=False)
     newsletter = models.BooleanField(_("wants the newsletter"), default=False)
+    # "Let <the statement's groups> contact me": recorded as consents when confirmed.
+    group_contact = models.BooleanField(_("agrees to the groups' contact"), default=False)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
