@@ -107,3 +107,42 @@ def test_the_service_refuses_a_malformed_address_whoever_calls_it(coalition):  #
     with pytest.raises(OrganiserRefused, match="Enter a valid e-mail address."):
         organiser_invite(group=coalition["toronto"], email="nobody at all", actor=None)
     assert mail.outbox == []
+
+
+def test_an_approved_contact_enrols_the_second_factor_then_edits_their_group_only(
+    client,
+    join,  # noqa: F811
+    settings,
+):
+    """The whole way, with the second factor required as in production: application,
+    confirmation, approval, invitation, password, TOTP, then the group's page."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .factories import make_group
+
+    settings.HARBOUR_REQUIRE_2FA = True
+    from harbour.coalition.models import MemberGroupIndexPage
+
+    other = make_group(MemberGroupIndexPage.objects.get(), "Another group")
+    _apply(client)
+    client.post(_link(mail.outbox[0]))
+    admin = UserFactory(roles=[ADMINISTRATORS])
+    from harbour.coalition.applications import application_decide
+
+    application_decide(
+        application_id=GroupApplication.objects.get().pk, approve=True, note="", actor=admin
+    )
+    visitor = Client()
+    link = _invitation_link()
+    made = visitor.post(link, {"name": "Wing", "password": PASSWORD, "password_again": PASSWORD})
+    assert made["Location"].startswith("/account/two-factor/")
+    group = MemberGroupPage.objects.get(title="Halifax Hongkongers")
+    assert visitor.get(f"/admin/pages/{group.pk}/edit/")["Location"] == "/account/two-factor/"
+    assert b"Scan this code" in visitor.get("/account/two-factor/").content
+    device = TOTPDevice.objects.get(user__email="wing@example.org")
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    assert visitor.post("/account/two-factor/", {"token": code}).status_code == 302
+    assert visitor.get(f"/admin/pages/{group.pk}/edit/").status_code == 200
+    refused = visitor.get(f"/admin/pages/{other.pk}/edit/")
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
