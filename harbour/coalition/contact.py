@@ -143,7 +143,7 @@ def membership_decide(*, contact_id: int, accept: bool, actor: Any) -> GroupCont
 
     with transaction.atomic():
         contact = (
-            GroupContact.objects.select_for_update()
+            GroupContact.objects.select_for_update(of=("self",))
             .select_related("group", "person")
             .filter(pk=contact_id)
             .first()
