@@ -20,7 +20,7 @@ from .models import GroupContactConsent, MemberGroupPage
 # What the box says (in English here; the form shows its translation); `groups` is the
 # groups' names joined with commas.
 GROUP_CONTACT_WORDING = gettext_noop(
-    "Let %(groups)s contact me about their work (only them; you can withdraw this at any time)."
+    "Let %(groups)s contact me about their work (only them: my address goes to no one else)."
 )
 
 
