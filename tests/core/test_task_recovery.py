@@ -3,14 +3,9 @@ failure is retried with back-off and delivered once; a permanent one is not retr
 waits for an administrator's "run again"; a task whose worker died is put back and run."""
 
 import datetime
-import os
 import random
 import signal
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -26,8 +21,7 @@ from tests.admin_helpers import assert_denied
 from tests.signons.factories import make_petition
 from tests.signons.test_confirmation_mail import ADDRESS, TASK, _sign, _task, _work
 from tests.smtp_sink import use_sink
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.worker_process import wait_for, worker_start
 
 
 def _due_now() -> None:
@@ -216,39 +210,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _worker(smtp_port: int) -> subprocess.Popen:
-    settings_dict = connection.settings_dict
-    url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
-        f"/{settings_dict['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "HARBOUR_TASK_HEARTBEAT_SECONDS": "0.5",
-        "HARBOUR_TASK_RETRY_BASE_SECONDS": "0.2",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "task_worker", "--interval", "0.1", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _wait_for(condition, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_killed_mid_task_loses_nothing(home, sink, settings):
@@ -261,18 +222,18 @@ def test_a_real_worker_killed_mid_task_loses_nothing(home, sink, settings):
     silent = socket.socket()
     silent.bind(("127.0.0.1", _free_port()))
     silent.listen(8)
-    first = _worker(silent.getsockname()[1])
+    first = worker_start(silent.getsockname()[1])
     try:
-        assert _wait_for(lambda: _task().status == "RUNNING"), first.stderr
+        assert wait_for(lambda: _task().status == "RUNNING"), first.stderr
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
         first.kill()
         silent.close()
     assert _task().status == "RUNNING"  # what upstream leaves behind: running for ever
-    second = _worker(port)
+    second = worker_start(port)
     try:
-        assert _wait_for(lambda: _task().status == "SUCCESSFUL"), "the lost task never ran again"
+        assert wait_for(lambda: _task().status == "SUCCESSFUL"), "the lost task never ran again"
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(10)

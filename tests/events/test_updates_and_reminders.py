@@ -4,12 +4,8 @@ places are added, and reminders: each sent once per registrant by a real task wo
 queued twice, even with a worker killed mid-batch (PostgreSQL)."""
 
 import datetime
-import os
 import signal
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -22,12 +18,12 @@ from icalendar import Calendar
 
 from harbour.events.models import EventPage, Registration, RegistrationState
 from harbour.events.updates import event_published
+from tests.worker_process import wait_for, worker_start
 
 from .factories import link, mails_to, make_event, make_listing, register
 
 pytestmark = pytest.mark.django_db
 S = RegistrationState
-ROOT = Path(__file__).resolve().parents[2]
 REMINDERS = "harbour.events.tasks.send_event_notices"
 
 
@@ -144,39 +140,6 @@ def test_a_reminder_for_an_old_start_time_sends_nothing(home, settings):
     assert [m for m in mail.outbox if m.subject.startswith("Reminder:")] == []
 
 
-def _worker(smtp_port: int) -> subprocess.Popen:
-    settings_dict = connection.settings_dict
-    url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
-        f"/{settings_dict['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "HARBOUR_TASK_HEARTBEAT_SECONDS": "0.5",
-        "HARBOUR_TASK_RETRY_BASE_SECONDS": "0.2",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "task_worker", "--interval", "0.1", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait_for(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_sends_nobody_a_reminder_twice(home, sink, settings):
@@ -190,9 +153,9 @@ def test_a_worker_killed_mid_batch_sends_nobody_a_reminder_twice(home, sink, set
         event_published(event_id=event.pk)
     _due_now()
     handler.delay_seconds = 0.05  # a slow server: the batch takes two seconds or more
-    first = _worker(port)
+    first = worker_start(port, stderr=subprocess.DEVNULL)
     try:
-        assert _wait_for(lambda: len(handler.received) >= 10)
+        assert wait_for(lambda: len(handler.received) >= 10)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -200,9 +163,9 @@ def test_a_worker_killed_mid_batch_sends_nobody_a_reminder_twice(home, sink, set
     at_kill = len(handler.received)
     assert at_kill < len(addresses)  # killed mid-batch
     handler.delay_seconds = 0
-    second = _worker(port)
+    second = worker_start(port, stderr=subprocess.DEVNULL)
     try:
-        assert _wait_for(
+        assert wait_for(
             lambda: DBTaskResult.objects.get(task_path=REMINDERS).status == "SUCCESSFUL"
         )
     finally:
