@@ -108,6 +108,22 @@ run of its scenario, whose JSON and Markdown files replace the scenario's previo
   sink's records are then checked for exactly-once delivery. `EMAIL_BACKEND` and
   `HARBOUR_REPRESENT_URL` are removed from the environment: nothing leaves the machine. If
   a sending target is missed, one worker loop is profiled in process on 100 more letters.
+- **Events** run against a gunicorn of their own, as the signatures do
+  (`HARBOUR_EVENT_RATE_IP=100000000/h`, `HARBOUR_EVENT_RATE_EMAIL=100/h`, the same Redis),
+  with `EMAIL_URL` at the letters scenario's SMTP sink. wrk posts registrations (a new
+  address per request, 32 connections, `post_load.lua`) on one event of 500 places
+  published for the run, interleaved with `/bench/insert-enqueue/` as the reference; every
+  302 is then checked against the rows. Every stored registration is confirmed at once
+  with `registration_confirm` from 8 processes, each button twice in random order, and the
+  places and the wait-list are checked against the order of confirmation (the database's
+  times and the callers' clock); 100 registrations are then posted one at a time in one
+  process, timed and profiled. The reminder of another event, with 5,000 confirmed
+  registrants written in bulk, is queued while one `manage.py task_worker` runs: the clock
+  runs from that commit to the sink's last message, each registrant must receive exactly
+  one, and the task queued again must send nothing; if the rate target is missed,
+  `event_notices_send` is profiled in process. The events page and an event's page are
+  read as in the pages scenario, against the minimal view on the same server. The tasks
+  the scenario queued and did not run are deleted at its end; its events stay listed.
 """
 
 

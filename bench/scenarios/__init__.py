@@ -3,7 +3,7 @@
 files and its own section of docs/benchmarks.md."""
 
 from bench.context import Scenario
-from bench.scenarios import faults, letters, pages, scale, signatures
+from bench.scenarios import events, faults, letters, pages, scale, signatures
 
 # scale runs last: it leaves six million rows behind (the harness drops the database).
 SCENARIOS: list[Scenario] = [
@@ -11,5 +11,6 @@ SCENARIOS: list[Scenario] = [
     signatures.SCENARIO,
     letters.SCENARIO,
     faults.SCENARIO,
+    events.SCENARIO,
     scale.SCENARIO,
 ]

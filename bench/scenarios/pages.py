@@ -10,6 +10,7 @@ lands on every URL rather than on one.
 import statistics
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
 from bench.context import BenchContext, Column, Scenario, ScenarioResult
 from bench.cpu import OtherCpu
@@ -49,10 +50,12 @@ COLUMNS = [
 ]
 
 
-def check_targets(ctx: BenchContext) -> None:
+def check_targets(
+    ctx: BenchContext, targets: list[Target] | None = None, base_url: str | None = None
+) -> None:
     """Each URL answers 200 with its content: wrk counts a 3xx as success, this does not."""
-    for target in TARGETS:
-        status, body = http_get(ctx.base_url + target.path)
+    for target in targets or TARGETS:
+        status, body = http_get((base_url or ctx.base_url) + target.path)
         if status != 200 or target.must_contain not in body:
             raise RuntimeError(
                 f"GET {target.path} answered {status} without {target.must_contain!r}; "
@@ -61,29 +64,38 @@ def check_targets(ctx: BenchContext) -> None:
         print(f"  GET {target.path}: 200, {len(body.encode())} bytes", flush=True)
 
 
-def run(ctx: BenchContext) -> ScenarioResult:
-    check_targets(ctx)
+def measure_rounds(
+    ctx: BenchContext, targets: list[Target], base_url: str, other_cpu: OtherCpu
+) -> dict[str, list[WrkResult]]:
+    """A warm-up per URL, then `ctx.runs` interleaved rounds; `other_cpu` starts after the
+    warm-up. Also used by other scenarios for their pages (with their own server)."""
     if ctx.warmup_seconds:
         print(f"  warm-up: {ctx.warmup_seconds} s per URL (not measured)", flush=True)
-        for target in TARGETS:
-            _wrk(ctx, target, ctx.warmup_seconds)
-    measured: dict[str, list[WrkResult]] = {t.path: [] for t in TARGETS}
-    other_cpu = OtherCpu(_database_name(ctx))
+        for target in targets:
+            _wrk(ctx, base_url, target, ctx.warmup_seconds)
+    measured: dict[str, list[WrkResult]] = {t.path: [] for t in targets}
     other_cpu.start()
     for round_no in range(1, ctx.runs + 1):
-        for target in TARGETS:
-            result = _wrk(ctx, target, ctx.seconds)
+        for target in targets:
+            result = _wrk(ctx, base_url, target, ctx.seconds)
             measured[target.path].append(result)
             print(
                 f"  run {round_no}/{ctx.runs} {target.path}: {result.requests_per_s:,.0f} req/s, "
                 f"p50 {_ms(result.p50_ms)}, p99 {_ms(result.p99_ms)}, errors {result.errors}",
                 flush=True,
             )
-    other = other_cpu.share()
+    return measured
+
+
+def summarise(
+    targets: list[Target], measured: dict[str, list[WrkResult]]
+) -> tuple[list[dict[str, str]], list[dict[str, Any]], float]:
+    """The table's rows (COLUMNS), the raw numbers per URL, and the minimal view's median
+    requests/s that the ratios divide by (MINIMAL must be among `targets`)."""
     ceiling = statistics.median(r.requests_per_s for r in measured[MINIMAL.path])
     rows: list[dict[str, str]] = []
     raw_targets = []
-    for target in TARGETS:
+    for target in targets:
         results = measured[target.path]
         rps = statistics.median(r.requests_per_s for r in results)
         p50 = statistics.median(r.p50_ms for r in results)
@@ -114,6 +126,15 @@ def run(ctx: BenchContext) -> ScenarioResult:
                 "runs": [r.as_dict() for r in results],
             }
         )
+    return rows, raw_targets, ceiling
+
+
+def run(ctx: BenchContext) -> ScenarioResult:
+    check_targets(ctx)
+    other_cpu = OtherCpu(_database_name(ctx))
+    measured = measure_rounds(ctx, TARGETS, ctx.base_url, other_cpu)
+    other = other_cpu.share()
+    rows, raw_targets, ceiling = summarise(TARGETS, measured)
     return ScenarioResult(
         name=SCENARIO.name,
         title=SCENARIO.title,
@@ -154,10 +175,10 @@ def _other_cpu_note(share: float | None) -> list[str]:
     ]
 
 
-def _wrk(ctx: BenchContext, target: Target, seconds: int) -> WrkResult:
+def _wrk(ctx: BenchContext, base_url: str, target: Target, seconds: int) -> WrkResult:
     return run_wrk(
         ctx.wrk,
-        ctx.base_url + target.path,
+        base_url + target.path,
         seconds=seconds,
         threads=ctx.threads,
         connections=ctx.connections,

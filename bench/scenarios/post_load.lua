@@ -1,7 +1,9 @@
--- POST load for bench/scenarios/signatures.py, run by wrk (LuaJIT; one Lua state per thread).
+-- POST load for bench/scenarios/signatures.py and events.py, run by wrk (LuaJIT; one Lua
+-- state per thread).
 --
--- Arguments after `--`: mode ("sign" or "insert"), run id, seconds of load, the CSRF cookie,
--- the CSRF form token, the expected status and (optional) the end of the expected Location.
+-- Arguments after `--`: mode ("sign", "register" or "insert"), run id, seconds of load, the
+-- CSRF cookie, the CSRF form token, the expected status and (optional) the end of the
+-- expected Location.
 --
 -- Each thread sends requests for `seconds` from its first one, then stops sending (its `delay`
 -- becomes an hour) while wrk's -d leaves a few seconds more for the last answers: every
@@ -9,8 +11,9 @@
 -- the answers counted here. (Left to -d alone, wrk drops the requests still in flight when its
 -- time is up, and the server may still commit them.)
 --
--- "sign" posts an individual's signature with a new address per request,
--- bench-RUN-THREAD-N@example.invalid; "insert" posts only the CSRF token.
+-- "sign" posts an individual's signature and "register" an event registration (name and
+-- e-mail), each with a new address per request, bench-RUN-THREAD-N@example.invalid;
+-- "insert" posts only the CSRF token.
 -- `done` prints one line, "wrk-script-report: " and JSON, with the sums over the threads and
 -- a timeline: the answers accepted and not, by tenth of a second of CLOCK_MONOTONIC (the
 -- clock of Python's time.monotonic(), so that a scenario can line them up with its events).
@@ -66,6 +69,10 @@ function init(args)
       .. "&individual-city=Ottawa"
       .. "&individual-listing=full"
       .. "&individual-email=bench-" .. run_id .. "-" .. thread_id .. "-"
+  elseif mode == "register" then
+    body_prefix = "csrfmiddlewaretoken=" .. token
+      .. "&name=Bench+Registrant"
+      .. "&email=bench-" .. run_id .. "-" .. thread_id .. "-"
   else
     body_prefix = "csrfmiddlewaretoken=" .. token
   end
@@ -89,7 +96,7 @@ function request()
   end
   sent = sent + 1
   local body = body_prefix
-  if mode == "sign" then
+  if mode ~= "insert" then
     body = body_prefix .. sent .. "%40example.invalid"
   end
   return wrk.format("POST", nil, headers, body)

@@ -106,16 +106,19 @@ def run(ctx: BenchContext) -> ScenarioResult:
     return result
 
 
-def _drop_queued_tasks(database_url: str, since: datetime.datetime) -> None:
+def _drop_queued_tasks(
+    database_url: str, since: datetime.datetime, paths: list[str] | None = None
+) -> None:
     """No worker runs in this scenario: the tasks its load queued would wait for the next
-    scenario's workers (the letters scenario starts from an empty queue)."""
+    scenario's workers (the letters scenario starts from an empty queue). `paths`: the
+    tasks to drop (default: this scenario's)."""
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as db:
         dropped = db.execute(
             "DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY' "
             "AND task_path = ANY(%s) AND enqueued_at >= %s",
-            ([CONFIRMATION_TASK, NOOP_TASK], since),
+            (paths or [CONFIRMATION_TASK, NOOP_TASK], since),
         ).rowcount
     print(f"  dropped the {dropped:,} tasks the scenario queued (no worker sends them)")
 

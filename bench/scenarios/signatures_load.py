@@ -183,12 +183,29 @@ def _post_run(
     path, expect_status, expect_location = _post_load(mode)
     # The Lua script's "insert" mode posts only the CSRF token: both reference views.
     script_mode = "sign" if mode in ("sign", "service") else "insert"
+    return _script_run(
+        ctx, base_url + path, script_mode, csrf, run_id, seconds, expect_status, expect_location
+    )
+
+
+def _script_run(
+    ctx: BenchContext,
+    url: str,
+    script_mode: str,
+    csrf: Csrf,
+    run_id: str,
+    seconds: int,
+    expect_status: str,
+    expect_location: str = "",
+) -> PostRun:
+    """One wrk run of post_load.lua in `script_mode` ("sign", "insert", "register") against
+    `url`: `seconds` of sending, then DRAIN_SECONDS for the last answers."""
     args = [script_mode, run_id, str(seconds), csrf.cookie, csrf.token, expect_status]
     if expect_location:
         args.append(expect_location)
     result = run_wrk(
         ctx.wrk,
-        base_url + path,
+        url,
         seconds=seconds + DRAIN_SECONDS,
         threads=ctx.threads,
         connections=SPIKE_CONNECTIONS,
@@ -197,7 +214,7 @@ def _post_run(
     )
     report = result.script_report
     if report is None:
-        raise RuntimeError(f"the wrk script printed no report for POST {path}")
+        raise RuntimeError(f"the wrk script printed no report for POST {url}")
     return PostRun(
         run_id=run_id,
         wrk=result,
