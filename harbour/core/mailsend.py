@@ -61,6 +61,15 @@ def mail_send(message: EmailMessage) -> tuple[str, str] | None:
     return None
 
 
+def mail_claimed(key: str) -> bool:
+    """Whether the e-mail `key` names was claimed already (sent, or may have left): a
+    sender of many e-mails looks before rendering one; `owner_mail_send`'s own claim still
+    decides."""
+    from .models import MailClaim
+
+    return MailClaim.objects.filter(pk=key).exists()
+
+
 def _claim(key: str) -> bool:
     """Claim the right to send the e-mail `key` names; False if a run before this one has
     (it was sent, may have left, or is being sent by a worker that was then killed)."""

@@ -8,12 +8,13 @@ A public file or feed never holds the online meeting's address or a personal lin
 registrant's invitation holds their personal link to attend, not the meeting's address."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.html import strip_tags
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from harbour.core.branding import brand
 
@@ -84,15 +85,31 @@ def invitation(
     attendee_address.params["rsvp"] = vText("FALSE")
     attendee_address.params["partstat"] = vText("ACCEPTED")
     item.add("attendee", attendee_address)
+    year = event.local_start.year
+    calendar.add_component(_zone(event.time_zone, year, year))
     calendar.add_component(item)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+@functools.cache
+def _zone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of a zone around the years its events fall in (its rules a year before
+    to a year after), worked out once per process: the same for every registrant's
+    invitation."""
+    return Timezone.from_tzid(
+        tzid,
+        first_date=datetime.date(first_year - 1, 1, 1),
+        last_date=datetime.date(last_year + 2, 1, 1),
+    )
 
 
 def published(events: Iterable[EventPage], *, name: str, sequences: dict[int, int]) -> bytes:
     """A public calendar of `events` (a feed, or one event's file)."""
     calendar = _calendar("PUBLISH", name)
+    events = list(events)
+    for tzid in sorted({event.time_zone for event in events}):
+        years = [event.local_start.year for event in events if event.time_zone == tzid]
+        calendar.add_component(_zone(tzid, min(years), max(years)))
     for event in events:
         calendar.add_component(_event(event, sequence=sequences.get(event.pk, 0)))
-    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -5,8 +5,8 @@ Kinds and the state a registration must still be in for the e-mail to go (an e-m
 before a change that made it untrue is dropped):
 confirm (pending), already (any live state), registered, awaiting, waitlisted, offered,
 lapsed, declined, and the event-wide ones sent to many: reminder and changed (a place),
-cancelled and postponed (any live state). Registered, already (with a place), reminder,
-changed and cancelled carry the invitation (.ics)."""
+cancelled and postponed (any live state). Registered, already (with a place), changed and
+cancelled carry the invitation (.ics); a reminder carries the personal links only."""
 
 from email.mime.text import MIMEText
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from harbour.core.mailsend import action_mail_send, confirmation_url
+from harbour.core.mailsend import action_mail_send, confirmation_url, mail_claimed
 
 from . import calendars
 from .models import ACTIVE, EventStatus, Registration, RegistrationState
@@ -47,11 +47,11 @@ NEEDS_STATE: dict[str, tuple[str, ...]] = {
 EVENT_WIDE = ("reminder", "changed", "cancelled", "postponed")
 
 
-def _invitation(registration: Registration, url: str) -> MIMEText:
+def _invitation(registration: Registration, url: str, sequence: int) -> MIMEText:
     event = registration.event
     ics = calendars.invitation(
         event,
-        sequence=event_sequence(event),
+        sequence=sequence,
         attendee=(registration.person.email if registration.person else None) or "",
         name=registration.name,
         attend_url=url,
@@ -68,7 +68,13 @@ def registration_mail_send(*, registration_id: int, kind: str, claim: str) -> bo
     registration = (
         Registration.objects.select_related("event", "person").filter(pk=registration_id).first()
     )
-    if registration is None or registration.state not in NEEDS_STATE[kind]:
+    if registration is None:
+        return False
+    return _send(registration, kind, claim)
+
+
+def _send(registration: Registration, kind: str, claim: str, sequence: int | None = None) -> bool:
+    if registration.state not in NEEDS_STATE[kind]:
         return False
     event = registration.event
     if kind == "reminder" and (event.status != EventStatus.SCHEDULED or event.is_past):
@@ -95,8 +101,12 @@ def registration_mail_send(*, registration_id: int, kind: str, claim: str) -> bo
     if kind == "confirm" and event.capacity is not None:
         context["places_left"] = places_left(event)
     attachments = []
-    if has_place:
-        attachments.append(_invitation(registration, context.get("attend_url", "")))
+    # The invitation goes with a place, and again when the event changes; a reminder
+    # carries the personal link only (the calendar has the entry already).
+    if has_place and kind != "reminder":
+        if sequence is None:
+            sequence = event_sequence(event)
+        attachments.append(_invitation(registration, context.get("attend_url", ""), sequence))
     return action_mail_send(
         registration.person,
         page=event,
@@ -107,11 +117,18 @@ def registration_mail_send(*, registration_id: int, kind: str, claim: str) -> bo
     )
 
 
-def event_notices_send(*, event_id: int, kind: str, key: str) -> int:
-    """An event-wide e-mail (`kind` in EVENT_WIDE) to each registrant it concerns, each
-    claimed under (kind, key, registration), so a task run again, or queued twice, sends
-    nobody a second one; answers how many went now."""
+# An event-wide e-mail to more registrants than this is sent by one task per batch of them,
+# so that every task worker takes a share.
+NOTICE_BATCH = 250
+
+
+def event_notices_send(*, event_id: int, kind: str, key: str, first: int = 0, last: int = 0) -> int:
+    """An event-wide e-mail (`kind` in EVENT_WIDE) to each registrant it concerns (those
+    with ids first..last, or all), each claimed under (kind, key, registration), so a task
+    run again, or queued twice, sends nobody a second one; answers how many went now. For
+    all of a large event it queues one task per NOTICE_BATCH registrants instead."""
     from .models import EventPage
+    from .tasks import send_event_notices
 
     event = EventPage.objects.filter(pk=event_id).first()
     if event is None or kind not in EVENT_WIDE:
@@ -120,12 +137,24 @@ def event_notices_send(*, event_id: int, kind: str, key: str) -> int:
         key == reminder_key(event, offset) for offset in _offsets(event)
     ):
         return 0  # the start (or the offsets) moved since it was queued: a stale reminder
-    states = NEEDS_STATE[kind]
+    concerned = Registration.objects.filter(event=event, state__in=NEEDS_STATE[kind])
+    if not first and not last:
+        ids = list(concerned.order_by("pk").values_list("pk", flat=True))
+        if len(ids) > NOTICE_BATCH:
+            for start in range(0, len(ids), NOTICE_BATCH):
+                batch = ids[start : start + NOTICE_BATCH]
+                send_event_notices.enqueue(event_id, kind, key, batch[0], batch[-1])
+            return 0
+    else:
+        concerned = concerned.filter(pk__gte=first, pk__lte=last)
+    sequence = event_sequence(event)
     sent = 0
-    ids = Registration.objects.filter(event=event, state__in=states).values_list("pk", flat=True)
-    for registration_id in ids.order_by("pk").iterator():
-        claim = f"event:{kind}:{event_id}:{key}:{registration_id}"
-        if registration_mail_send(registration_id=registration_id, kind=kind, claim=claim):
+    for registration in concerned.select_related("person").order_by("pk").iterator(500):
+        registration.event = event
+        claim = f"event:{kind}:{event_id}:{key}:{registration.pk}"
+        if mail_claimed(claim):
+            continue  # sent already (a task run again): nothing to render
+        if _send(registration, kind, claim, sequence):
             sent += 1
     return sent
 

@@ -85,9 +85,10 @@ def registration_move(registration: Registration, target: str, **fields: Any) ->
     for name, value in fields.items():
         setattr(registration, name, value)
     registration.save(update_fields=["state", *fields])
-    # The event's page shows the places left: its cached copy goes (at most ten seconds
-    # of an old count if a reader caches it again before this commits).
-    clear_page(registration.event_id)
+    # The event's page shows the places left: its cached copy goes once this commits (not
+    # while the event's row is locked).
+    event_id = registration.event_id
+    transaction.on_commit(lambda: clear_page(event_id))
 
 
 def _mail(registration: Registration, kind: str) -> None:

@@ -18,9 +18,9 @@ def send_registration_mail(context: TaskContext, registration_id: int, kind: str
 
 @task()
 @scrubbed
-def send_event_notices(event_id: int, kind: str, key: str) -> int:
+def send_event_notices(event_id: int, kind: str, key: str, first: int = 0, last: int = 0) -> int:
     """Reminders and news of a change, to each registrant once, however often it runs."""
-    return mails.event_notices_send(event_id=event_id, kind=kind, key=key)
+    return mails.event_notices_send(event_id=event_id, kind=kind, key=key, first=first, last=last)
 
 
 @task()

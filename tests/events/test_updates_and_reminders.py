@@ -176,3 +176,24 @@ def test_a_worker_killed_mid_batch_sends_nobody_a_reminder_twice(home, sink, set
     # At most the one message in flight when the worker died is lost (its claim was taken:
     # it may have left, so it is never sent again); everyone else has theirs.
     assert list(counts.values()).count(0) <= 1
+
+
+def test_a_large_events_reminders_go_in_batches_each_once(home, monkeypatch, settings):
+    from harbour.events import mails
+    from harbour.events.updates import reminder_key
+
+    monkeypatch.setattr(mails, "NOTICE_BATCH", 2)
+    event = make_event(make_listing(home), days=3)
+    addresses = [f"b{n}@example.org" for n in range(5)]
+    for address in addresses:
+        _confirmed(event, address)
+    mail.outbox.clear()
+    key = reminder_key(event, 1440)
+    # All five: three tasks of two, two and one (run at once by the test's task backend).
+    assert mails.event_notices_send(event_id=event.pk, kind="reminder", key=key) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == addresses
+    assert all(m.subject.startswith("Reminder:") and not m.attachments for m in mail.outbox)
+    again = mails.event_notices_send(
+        event_id=event.pk, kind="reminder", key=key, first=1, last=10**9
+    )
+    assert again == 0 and len(mail.outbox) == 5  # every one claimed: none twice
