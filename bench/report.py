@@ -118,7 +118,7 @@ run of its scenario, whose JSON and Markdown files replace the scenario's previo
   places and the wait-list are checked against the order of confirmation (the database's
   times and the callers' clock); 100 registrations are then posted one at a time in one
   process, timed and profiled. The reminder of another event, with 5,000 confirmed
-  registrants written in bulk, is queued while one `manage.py task_worker` runs: the clock
+  registrants written in bulk, is queued while two `manage.py task_worker`s run: the clock
   runs from that commit to the sink's last message, each registrant must receive exactly
   one, and the task queued again must send nothing; if the rate target is missed,
   `event_notices_send` is profiled in process. The events page and an event's page are

@@ -14,11 +14,11 @@ reminders of a big event, and the events pages under read load.
    by the callers' clock), one e-mail task and one consent each. Then 100 registrations
    are posted one at a time in one process, timed and profiled (events_profile.py).
 3. Reminders. Another event has 5,000 confirmed registrants; its 1-day reminder task
-   (`send_event_notices`) is queued while a `manage.py task_worker` runs, and sends into
-   the letters scenario's SMTP sink: messages/s from that commit to the last arrival, the
-   worker's CPU and peak RSS, then exactly once per registrant, and the task queued again
-   sends nothing. If the rate misses its target, `event_notices_send` is profiled in one
-   process.
+   (`send_event_notices`, which queues one task per batch of registrants) is queued while
+   two `manage.py task_worker`s run, and sends into the letters scenario's SMTP sink:
+   messages/s from that commit to the last arrival, the workers' CPU and peak RSS, then
+   exactly once per registrant, and the task queued again sends nothing. If the rate
+   misses its target, `event_notices_send` is profiled in one process.
 4. Reads. The events page and an event's page against the minimal view, in interleaved
    rounds as the pages scenario measures (target: ≥ 0.8 of the minimal view).
 
