@@ -17,16 +17,9 @@ from django.utils import timezone
 from harbour.core.mailsend import action_mail_send, confirmation_url, mail_claimed
 
 from . import calendars
+from .links import accept_url, attend_url, withdraw_url
 from .models import ACTIVE, EventStatus, Registration, RegistrationState
-from .registrations import (
-    accept_url,
-    attend_url,
-    cancel_deadline,
-    confirmation_token,
-    places_left,
-    waitlist_position,
-    withdraw_url,
-)
+from .registrations import cancel_deadline, confirmation_token, places_left, waitlist_position
 from .updates import event_sequence, reminder_key
 
 S = RegistrationState

@@ -18,25 +18,21 @@ Every state change goes through `registration_move` and its table."""
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harbour.core.confirmed_action import InvalidLink
 from harbour.core.pagecache import clear_page
 from harbour.core.tokens import (
-    TokenExpired,
-    TokenInvalid,
     confirmation_token_read,
     content_digest,
     token_make,
-    token_open,
 )
 from harbour.core.validation import Checks
 from harbour.people.services import person_get_or_create
 
+from .links import ACCEPT_SALT, WITHDRAW_SALT, InvalidRegistrationLink, _personal
 from .models import (
     ACTIVE,
     HOLDS_PLACE,
@@ -48,11 +44,6 @@ from .models import (
 
 S = RegistrationState
 CONFIRM_SALT = "harbour.events.register"
-ATTEND_SALT = "harbour.events.attend"
-WITHDRAW_SALT = "harbour.events.withdraw"
-ACCEPT_SALT = "harbour.events.accept"
-# A personal link works until the event is over; this only bounds a token's age.
-PERSONAL_LINK_AGE = datetime.timedelta(days=400)
 
 MOVES: dict[str, frozenset[str]] = {
     S.PENDING: frozenset({S.AWAITING, S.CONFIRMED, S.WAITLISTED, S.CANCELLED}),
@@ -68,10 +59,6 @@ MOVES: dict[str, frozenset[str]] = {
 
 class RegistrationRefused(Exception):
     """Registering (or the organiser's change) is not possible; the message says why."""
-
-
-class InvalidRegistrationLink(InvalidLink):
-    pass
 
 
 def registration_move(registration: Registration, target: str, **fields: Any) -> None:
@@ -240,27 +227,6 @@ def confirmation_token(registration: Registration) -> str:
     return token_make(registration.pk, salt=CONFIRM_SALT, digest=_digest(registration))
 
 
-def _personal_token(registration: Registration, salt: str) -> str:
-    return token_make(registration.pk, salt=salt, digest=content_digest(registration.join_key))
-
-
-def _url(event: EventPage, route: str, token: str) -> str:
-    return f"{settings.SITE_URL}{event.url}{route}/{token}/"
-
-
-def attend_url(registration: Registration) -> str:
-    """The registrant's personal, signed and revocable link to the online meeting."""
-    return _url(registration.event, "attend", _personal_token(registration, ATTEND_SALT))
-
-
-def withdraw_url(registration: Registration) -> str:
-    return _url(registration.event, "withdraw", _personal_token(registration, WITHDRAW_SALT))
-
-
-def accept_url(registration: Registration) -> str:
-    return _url(registration.event, "accept", _personal_token(registration, ACCEPT_SALT))
-
-
 def registration_for_confirmation(*, token: str) -> Registration:
     registration_id, digest = confirmation_token_read(
         token, salt=CONFIRM_SALT, error=InvalidRegistrationLink
@@ -310,43 +276,6 @@ def _consents_record(registration: Registration, event: EventPage) -> None:
     from .consents import registration_consents_record
 
     registration_consents_record(registration, event)
-
-
-def _personal(token: str, salt: str) -> Registration:
-    """The registration a personal link names, if the link is still its own."""
-    try:
-        registration_id, digest = token_open(token, salt=salt, max_age=PERSONAL_LINK_AGE)
-    except TokenExpired as exc:
-        raise InvalidRegistrationLink("expired") from exc
-    except TokenInvalid as exc:
-        raise InvalidRegistrationLink("invalid") from exc
-    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None or content_digest(registration.join_key) != digest:
-        raise InvalidRegistrationLink("invalid")
-    return registration
-
-
-def registration_for_link(*, token: str, link: str) -> Registration:
-    """The registration behind a personal link ("attend", "withdraw", "accept"), changing
-    nothing; InvalidRegistrationLink if the link is forged or revoked."""
-    salt = {"attend": ATTEND_SALT, "withdraw": WITHDRAW_SALT, "accept": ACCEPT_SALT}[link]
-    return _personal(token, salt)
-
-
-def meeting_for(*, token: str) -> tuple[Registration, str]:
-    """The registration and the meeting's address for a registrant's link to attend:
-    refused once the registration is cancelled, the link revoked or the event over."""
-    registration = _personal(token, ATTEND_SALT)
-    event = registration.event
-    if registration.state != S.CONFIRMED:
-        raise InvalidRegistrationLink("not registered")
-    if event.status == "cancelled":
-        raise InvalidRegistrationLink("cancelled")
-    if not event.is_online or not event.meeting_url:
-        raise InvalidRegistrationLink("in person")
-    if timezone.now() > event.ends_at + datetime.timedelta(hours=2):
-        raise InvalidRegistrationLink("over")
-    return registration, event.meeting_url
 
 
 def cancel_deadline(event: EventPage) -> datetime.datetime:

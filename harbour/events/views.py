@@ -19,7 +19,7 @@ from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
 
-from . import calendars, registrations
+from . import calendars, links, registrations
 from .consents import event_group_contact_wording
 from .forms import RegistrationForm
 from .models import TIME_ZONES, EventIndexPage, EventPage, RegistrationState
@@ -137,9 +137,9 @@ def _link_failed(request: HttpRequest, page: EventPage, reason: str) -> HttpResp
 
 
 def _personal(request: HttpRequest, page: EventPage, token: str, link: str) -> Any:
-    registration = registrations.registration_for_link(token=token, link=link)
+    registration = links.registration_for_link(token=token, link=link)
     if registration.event_id != page.action_page().pk:
-        raise registrations.InvalidRegistrationLink("invalid")
+        raise links.InvalidRegistrationLink("invalid")
     return registration
 
 
@@ -147,7 +147,7 @@ def attend(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
     """A registrant's personal link: the online meeting's address, for them only."""
     try:
         _personal(request, page, token, "attend")
-        registration, meeting_url = registrations.meeting_for(token=token)
+        registration, meeting_url = links.meeting_for(token=token)
     except InvalidLink as error:
         return _link_failed(request, page, str(error))
     context = {"page": page, "self": page, "registration": registration, "meeting_url": meeting_url}
@@ -182,7 +182,7 @@ def accept(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
         if request.method == "POST":
             registration = registrations.offer_accept(token=token)
         elif registration.state not in (RegistrationState.OFFERED, RegistrationState.CONFIRMED):
-            raise registrations.InvalidRegistrationLink("lapsed")
+            raise links.InvalidRegistrationLink("lapsed")
     except InvalidLink as error:
         return _link_failed(request, page, str(error))
     context = {"page": page, "self": page, "registration": registration}

@@ -151,7 +151,7 @@ def test_cancelling_is_refused_after_the_cut_off(listing):
     message = mails_to("a@example.org")[-1]
     assert "Cancel here" not in message.body  # past the cut-off: no link offered
     registration = Registration.objects.get()
-    from harbour.events.registrations import withdraw_url
+    from harbour.events.links import withdraw_url
 
     path = withdraw_url(registration).removeprefix("http://127.0.0.1:8000")
     refused = Client().post(path)

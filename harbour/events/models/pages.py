@@ -5,14 +5,12 @@ registrations belong to the original page, in the site's default language, which
 translation a supporter registered on (core.models.ActionPage.action_page), so one event has
 one list of places. The online meeting's address (`meeting_url`) is stored here and never
 drawn by a public template: registrants reach it through their personal link
-(registrations.attend_url)."""
+(links.attend_url)."""
 
 import datetime
-import secrets
 import zoneinfo
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +27,7 @@ from harbour.coalition.models import PROVINCE_CHOICES, filter_refused
 from harbour.core.models import ActionPage
 from harbour.core.pagecache import CachedServeMixin
 
-from .admin_forms import EventPageForm
+from ..admin_forms import EventPageForm
 
 # Canada's time zones, as an event is announced in one of them.
 TIME_ZONES = [
@@ -85,7 +83,7 @@ class EventIndexPage(CachedServeMixin, RoutablePageMixin, Page):
 
     @path("")
     def listing_route(self, request):  # type: ignore[no-untyped-def]
-        from .selectors import listing_filters
+        from ..selectors import listing_filters
 
         try:
             listing_filters(request.GET)
@@ -95,12 +93,12 @@ class EventIndexPage(CachedServeMixin, RoutablePageMixin, Page):
 
     @path("feed/", name="feed")
     def feed_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import calendar_feed
+        from ..views import calendar_feed
 
         return calendar_feed(request, self)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import EventFilters, events_listed, group_choices, listing_filters
+        from ..selectors import EventFilters, events_listed, group_choices, listing_filters
 
         context = super().get_context(request, *args, **kwargs)
         try:
@@ -320,133 +318,42 @@ class EventPage(CachedServeMixin, RoutablePageMixin, ActionPage):
 
     @path("")
     def page_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import event_page
+        from ..views import event_page
 
         return event_page(request, self)
 
     @path("thanks/", name="thanks")
     def thanks_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import thanks
+        from ..views import thanks
 
         return thanks(request, self)
 
     @path("calendar/", name="calendar")
     def calendar_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import event_calendar
+        from ..views import event_calendar
 
         return event_calendar(request, self)
 
     @path("confirm/<str:token>/", name="confirm")
     def confirm_route(self, request, token):  # type: ignore[no-untyped-def]
-        from .views import confirm
+        from ..views import confirm
 
         return confirm(request, self, token)
 
     @path("attend/<str:token>/", name="attend")
     def attend_route(self, request, token):  # type: ignore[no-untyped-def]
-        from .views import attend
+        from ..views import attend
 
         return attend(request, self, token)
 
     @path("withdraw/<str:token>/", name="withdraw")
     def withdraw_route(self, request, token):  # type: ignore[no-untyped-def]
-        from .views import withdraw
+        from ..views import withdraw
 
         return withdraw(request, self, token)
 
     @path("accept/<str:token>/", name="accept")
     def accept_route(self, request, token):  # type: ignore[no-untyped-def]
-        from .views import accept
+        from ..views import accept
 
         return accept(request, self, token)
-
-
-class RegistrationState(models.TextChoices):
-    PENDING = "pending", _("waiting for e-mail confirmation")
-    AWAITING = "awaiting", _("waiting for an organiser's approval")
-    CONFIRMED = "confirmed", _("registered")
-    WAITLISTED = "waitlisted", _("on the wait-list")
-    OFFERED = "offered", _("offered a place")
-    CANCELLED = "cancelled", _("cancelled")
-    DECLINED = "declined", _("declined by an organiser")
-    LAPSED = "lapsed", _("offer not taken in time")
-
-
-# The states that hold one of the event's places (an offer holds it while it waits).
-HOLDS_PLACE = (RegistrationState.CONFIRMED, RegistrationState.OFFERED)
-# The states of a registration still alive: one per address and event.
-ACTIVE = (
-    RegistrationState.PENDING,
-    RegistrationState.AWAITING,
-    RegistrationState.CONFIRMED,
-    RegistrationState.WAITLISTED,
-    RegistrationState.OFFERED,
-)
-
-
-def _join_key() -> str:
-    return secrets.token_hex(16)
-
-
-class Registration(models.Model):
-    """One person's registration for an event, confirmed by e-mail."""
-
-    event = models.ForeignKey(EventPage, on_delete=models.PROTECT, related_name="registrations")
-    person = models.ForeignKey(
-        "people.Person", null=True, on_delete=models.SET_NULL, related_name="registrations"
-    )
-    state = models.CharField(
-        _("state"),
-        max_length=12,
-        choices=RegistrationState.choices,
-        default=RegistrationState.PENDING,
-    )
-    name = models.CharField(_("name"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
-    accessibility = models.TextField(_("accessibility needs"), max_length=1000, blank=True)
-    newsletter = models.BooleanField(default=False)
-    # "Let <the organising groups> contact me": recorded as consents when confirmed.
-    group_contact = models.BooleanField(default=False)
-    language = models.CharField(max_length=10, blank=True)
-    ip_hash = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    # The wait-list's order: when the registrant joined it.
-    waitlisted_at = models.DateTimeField(null=True, blank=True)
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    attended = models.BooleanField(_("attended"), null=True, blank=True)
-    # Part of the personal join link: a new key revokes every link given before.
-    join_key = models.CharField(max_length=32, default=_join_key)
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "person"],
-                condition=models.Q(state__in=[s.value for s in ACTIVE]),
-                name="one_live_registration_per_person",
-            )
-        ]
-        indexes = [models.Index(fields=["event", "state"], name="registration_event_state")]
-
-    def __str__(self) -> str:
-        return f"Registration {self.pk}"
-
-
-class EventSchedule(models.Model):
-    """What registrants were last told of an event (kept apart from the page, whose fields
-    each published revision overwrites): the invitation's SEQUENCE, and the schedule,
-    status and places it described. events.updates compares a published event with it."""
-
-    event = models.OneToOneField(EventPage, on_delete=models.CASCADE, related_name="schedule")
-    sequence = models.PositiveIntegerField(default=0)
-    fingerprint = models.CharField(max_length=64)
-    status = models.CharField(max_length=12, choices=EventStatus.choices)
-    capacity = models.PositiveIntegerField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Schedule of event {self.event_id}"
