@@ -51,3 +51,16 @@ def test_a_visitor_registers_from_the_home_page_and_opens_the_join_link(
     meeting = page.get_by_role("link", name="Join the meeting")
     expect(meeting).to_have_attribute("href", ONLINE_MEETING)
     context.close()
+
+
+def test_a_visitor_abroad_sees_the_time_in_their_own_zone_too(
+    browser: Browser, event_on_live_server
+):
+    server = event_on_live_server
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-CA")
+    page = context.new_page()
+    page.goto(server.url + "/events/writing-to-your-mp-an-online-workshop/")
+    local = page.locator(".local-time")
+    expect(local).to_contain_text("Your time:")
+    expect(local).to_contain_text("(Asia/Tokyo)")
+    context.close()
