@@ -46,7 +46,7 @@ def accept_url(registration: Registration) -> str:
     return _url(registration.event, "accept", _personal_token(registration, ACCEPT_SALT))
 
 
-def _personal(token: str, salt: str) -> Registration:
+def personal_registration(token: str, salt: str) -> Registration:
     """The registration a personal link names, if the link is still its own."""
     try:
         registration_id, digest = token_open(token, salt=salt, max_age=PERSONAL_LINK_AGE)
@@ -64,13 +64,13 @@ def registration_for_link(*, token: str, link: str) -> Registration:
     """The registration behind a personal link ("attend", "withdraw", "accept"), changing
     nothing; InvalidRegistrationLink if the link is forged or revoked."""
     salt = {"attend": ATTEND_SALT, "withdraw": WITHDRAW_SALT, "accept": ACCEPT_SALT}[link]
-    return _personal(token, salt)
+    return personal_registration(token, salt)
 
 
 def meeting_for(*, token: str) -> tuple[Registration, str]:
     """The registration and the meeting's address for a registrant's link to attend:
     refused once the registration is cancelled, the link revoked or the event over."""
-    registration = _personal(token, ATTEND_SALT)
+    registration = personal_registration(token, ATTEND_SALT)
     event = registration.event
     if registration.state != RegistrationState.CONFIRMED:
         raise InvalidRegistrationLink("not registered")

@@ -13,12 +13,12 @@ from harbour.coalition.organisers import groups_managed_by
 from harbour.core.audit import audit_record
 from harbour.core.roles import ADMINISTRATORS
 
-from .models import EventPage, Registration, RegistrationState, _join_key
+from .models import EventPage, Registration, RegistrationState, join_key_new
 from .registrations import (
     RegistrationRefused,
-    _locked,
-    _mail,
-    _place_or_waitlist,
+    mail_queue,
+    place_or_waitlist,
+    registration_locked,
     registration_move,
 )
 
@@ -53,7 +53,7 @@ def registration_decide(*, registration_id: int, approve: bool, actor: Any) -> R
     """Approval mode: an organiser accepts a registrant (a place, or the wait-list when
     full) or declines them; the registrant is told by e-mail."""
     with transaction.atomic():
-        found = _locked(registration_id)
+        found = registration_locked(registration_id)
         if found is None:
             raise RegistrationRefused(_("That registration no longer exists."))
         event, registration = found
@@ -61,10 +61,10 @@ def registration_decide(*, registration_id: int, approve: bool, actor: Any) -> R
         if registration.state != S.AWAITING:
             raise RegistrationRefused(_("This registration does not wait for a decision."))
         if approve:
-            _place_or_waitlist(event, registration, decided_by=actor)
+            place_or_waitlist(event, registration, decided_by=actor)
         else:
-            registration_move(registration, S.DECLINED, decided_by=actor, join_key=_join_key())
-            _mail(registration, "declined")
+            registration_move(registration, S.DECLINED, decided_by=actor, join_key=join_key_new())
+            mail_queue(registration, "declined")
         audit_record(
             actor=actor,
             action=f"registration.{'approve' if approve else 'decline'}",
@@ -89,7 +89,7 @@ def attend_link_revoke(*, registration_id: int, actor: Any) -> Registration:
     their next e-mail)."""
     registration = Registration.objects.select_related("event").get(pk=registration_id)
     _check(actor, registration.event)
-    Registration.objects.filter(pk=registration.pk).update(join_key=_join_key())
+    Registration.objects.filter(pk=registration.pk).update(join_key=join_key_new())
     audit_record(actor=actor, action="registration.revoke_link", target=registration)
     registration.refresh_from_db()
     return registration

@@ -4,7 +4,7 @@ places, a wait-list and offers.
 - A registration is stored pending from the public form; the e-mailed link's button
   confirms it. Confirming takes a place if one is free and nobody waits for one, else
   joins the wait-list in order; in approval mode it waits for an organiser instead.
-- Places are counted under a lock on the event's row (`_event_locked`), so two people
+- Places are counted under a lock on the event's row (`event_locked`), so two people
   confirming at once for the last place cannot both take it. A place is held by a
   confirmed registration or by an offer waiting for its answer.
 - A cancellation (or more places, or an offer not taken in time) offers each free place to
@@ -32,14 +32,14 @@ from harbour.core.tokens import (
 from harbour.core.validation import Checks
 from harbour.people.services import person_get_or_create
 
-from .links import ACCEPT_SALT, WITHDRAW_SALT, InvalidRegistrationLink, _personal
+from .links import ACCEPT_SALT, WITHDRAW_SALT, InvalidRegistrationLink, personal_registration
 from .models import (
     ACTIVE,
     HOLDS_PLACE,
     EventPage,
     Registration,
     RegistrationState,
-    _join_key,
+    join_key_new,
 )
 
 S = RegistrationState
@@ -78,20 +78,20 @@ def registration_move(registration: Registration, target: str, **fields: Any) ->
     transaction.on_commit(lambda: clear_page(event_id))
 
 
-def _mail(registration: Registration, kind: str) -> None:
+def mail_queue(registration: Registration, kind: str) -> None:
     """Queue an e-mail about `registration`, sent once the transaction commits."""
     from .tasks import send_registration_mail
 
     send_registration_mail.enqueue(registration.pk, kind)
 
 
-def _event_locked(event_id: int) -> EventPage:
+def event_locked(event_id: int) -> EventPage:
     """The event, its row locked until the transaction ends: whoever counts places holds
     this lock (a no-op on SQLite, whose writers take turns anyway)."""
     return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
 
 
-def _locked(registration_id: int) -> tuple[EventPage, Registration] | None:
+def registration_locked(registration_id: int) -> tuple[EventPage, Registration] | None:
     """The registration and its event, both locked, the event first (as every service
     here locks them: never a registration and then its event, which could deadlock)."""
     event_id = (
@@ -99,7 +99,7 @@ def _locked(registration_id: int) -> tuple[EventPage, Registration] | None:
     )
     if event_id is None:
         return None
-    event = _event_locked(event_id)
+    event = event_locked(event_id)
     registration = Registration.objects.select_for_update().filter(pk=registration_id).first()
     return None if registration is None else (event, registration)
 
@@ -130,7 +130,7 @@ def waitlist_position(registration: Registration) -> int:
     )
 
 
-def _has_room(event: EventPage) -> bool:
+def has_room(event: EventPage) -> bool:
     """A place is free for someone who is not waiting: nobody waits, and one is left."""
     left = places_left(event)
     return left is None or (left > 0 and not waitlist(event).exists())
@@ -193,9 +193,9 @@ def registration_create(
             except IntegrityError:  # the same address, a moment ago
                 found = existing.get()
             else:
-                _mail(found, "confirm")
+                mail_queue(found, "confirm")
                 return found
-        _mail(found, "confirm" if found.state == S.PENDING else "already")
+        mail_queue(found, "confirm" if found.state == S.PENDING else "already")
     return found
 
 
@@ -244,7 +244,7 @@ def registration_confirm(*, token: str) -> Registration:
         token, salt=CONFIRM_SALT, error=InvalidRegistrationLink
     )
     with transaction.atomic():
-        found = _locked(registration_id)
+        found = registration_locked(registration_id)
         if found is None or _digest(found[1]) != digest:
             raise InvalidRegistrationLink("invalid")
         event, registration = found
@@ -255,21 +255,21 @@ def registration_confirm(*, token: str) -> Registration:
         now = timezone.now()
         if event.approval_required:
             registration_move(registration, S.AWAITING, confirmed_at=now)
-            _mail(registration, "awaiting")
+            mail_queue(registration, "awaiting")
         else:
-            _place_or_waitlist(event, registration, confirmed_at=now)
+            place_or_waitlist(event, registration, confirmed_at=now)
         _consents_record(registration, event)
     return registration
 
 
-def _place_or_waitlist(event: EventPage, registration: Registration, **fields: Any) -> None:
+def place_or_waitlist(event: EventPage, registration: Registration, **fields: Any) -> None:
     now = timezone.now()
-    if _has_room(event):
+    if has_room(event):
         registration_move(registration, S.CONFIRMED, **fields)
-        _mail(registration, "registered")
+        mail_queue(registration, "registered")
     else:
         registration_move(registration, S.WAITLISTED, waitlisted_at=now, **fields)
-        _mail(registration, "waitlisted")
+        mail_queue(registration, "waitlisted")
 
 
 def _consents_record(registration: Registration, event: EventPage) -> None:
@@ -285,16 +285,16 @@ def cancel_deadline(event: EventPage) -> datetime.datetime:
 def registration_withdraw(*, token: str) -> Registration:
     """The registrant cancels (the button behind the link in every e-mail): a place it
     held goes to the wait-list. Idempotent; refused after the event's cut-off."""
-    registration = _personal(token, WITHDRAW_SALT)
+    registration = personal_registration(token, WITHDRAW_SALT)
     with transaction.atomic():
-        event, registration = _locked(registration.pk) or (None, registration)
+        event, registration = registration_locked(registration.pk) or (None, registration)
         if event is None or registration.state not in ACTIVE:
             return registration
         if timezone.now() >= cancel_deadline(event):
             raise InvalidRegistrationLink("too late")
         held = registration.state in HOLDS_PLACE
         registration_move(
-            registration, S.CANCELLED, cancelled_at=timezone.now(), join_key=_join_key()
+            registration, S.CANCELLED, cancelled_at=timezone.now(), join_key=join_key_new()
         )
         if held:
             places_offer(event)
@@ -309,13 +309,13 @@ def registrations_cancel_for_erasure(person: Any) -> None:
     )
     for registration_id in live.values_list("pk", flat=True):
         with transaction.atomic():
-            found = _locked(registration_id)
+            found = registration_locked(registration_id)
             if found is None or found[1].state not in ACTIVE:
                 continue
             event, registration = found
             held = registration.state in HOLDS_PLACE
             registration_move(
-                registration, S.CANCELLED, cancelled_at=timezone.now(), join_key=_join_key()
+                registration, S.CANCELLED, cancelled_at=timezone.now(), join_key=join_key_new()
             )
             if held:
                 places_offer(event)
@@ -335,7 +335,7 @@ def places_offer(event: EventPage) -> list[Registration]:
     expires = min(now + datetime.timedelta(hours=event.offer_hold_hours), event.starts_at)
     for registration in offered:
         registration_move(registration, S.OFFERED, offer_expires_at=expires)
-        _mail(registration, "offered")
+        mail_queue(registration, "offered")
         later(offer_expire, expires, registration.pk)
     return offered
 
@@ -343,9 +343,9 @@ def places_offer(event: EventPage) -> list[Registration]:
 def offer_accept(*, token: str) -> Registration:
     """The button behind an offer's link: the place is the registrant's, if the offer has
     not lapsed."""
-    registration = _personal(token, ACCEPT_SALT)
+    registration = personal_registration(token, ACCEPT_SALT)
     with transaction.atomic():
-        event, registration = _locked(registration.pk) or (None, registration)
+        event, registration = registration_locked(registration.pk) or (None, registration)
         if registration.state == S.CONFIRMED:
             return registration
         if event is None or registration.state != S.OFFERED:
@@ -354,13 +354,13 @@ def offer_accept(*, token: str) -> Registration:
             _lapse(registration, event)
             raise InvalidRegistrationLink("lapsed")
         registration_move(registration, S.CONFIRMED, offer_expires_at=None)
-        _mail(registration, "registered")
+        mail_queue(registration, "registered")
     return registration
 
 
 def _lapse(registration: Registration, event: EventPage) -> None:
     registration_move(registration, S.LAPSED)
-    _mail(registration, "lapsed")
+    mail_queue(registration, "lapsed")
     places_offer(event)
 
 
@@ -368,7 +368,7 @@ def offer_lapse(*, registration_id: int) -> bool:
     """An offer not taken in time lapses and the place moves on (run by a task at the
     offer's expiry); True if it lapsed now."""
     with transaction.atomic():
-        found = _locked(registration_id)
+        found = registration_locked(registration_id)
         if found is None or found[1].state != S.OFFERED:
             return False
         event, registration = found

@@ -23,7 +23,7 @@ from harbour.coalition.organisers import organised_page_permissions_set
 from harbour.core.roles import grant_organisers_section
 
 from .models import EventPage, EventSchedule, EventStatus, reminder_offsets_parse
-from .registrations import _event_locked, later, places_offer
+from .registrations import event_locked, later, places_offer
 
 
 def schedule_fingerprint(event: EventPage) -> str:
@@ -66,7 +66,7 @@ def event_published(*, event_id: int) -> EventSchedule:
     from .tasks import send_event_notices
 
     with transaction.atomic():
-        event = _event_locked(event_id)
+        event = event_locked(event_id)
         fingerprint = schedule_fingerprint(event)
         schedule, created = EventSchedule.objects.select_for_update().get_or_create(
             event=event,

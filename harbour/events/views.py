@@ -47,7 +47,7 @@ def _render(
             "form": form or _form(page),
             "refusal": registrations.registration_refusal(original, member=member),
             "places_left": registrations.places_left(original),
-            "waitlist_only": not registrations._has_room(original),
+            "waitlist_only": not registrations.has_room(original),
             "is_member": member,
             "groups": list(page.organising_groups.all()),
             "zone_times": [
@@ -136,7 +136,7 @@ def _link_failed(request: HttpRequest, page: EventPage, reason: str) -> HttpResp
     return TemplateResponse(request, "events/link_failed.html", context, status=400)
 
 
-def _personal(request: HttpRequest, page: EventPage, token: str, link: str) -> Any:
+def _personal_link(request: HttpRequest, page: EventPage, token: str, link: str) -> Any:
     registration = links.registration_for_link(token=token, link=link)
     if registration.event_id != page.action_page().pk:
         raise links.InvalidRegistrationLink("invalid")
@@ -146,7 +146,7 @@ def _personal(request: HttpRequest, page: EventPage, token: str, link: str) -> A
 def attend(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
     """A registrant's personal link: the online meeting's address, for them only."""
     try:
-        _personal(request, page, token, "attend")
+        _personal_link(request, page, token, "attend")
         registration, meeting_url = links.meeting_for(token=token)
     except InvalidLink as error:
         return _link_failed(request, page, str(error))
@@ -160,7 +160,7 @@ def attend(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
     """The cancel link of every e-mail: a page with a button; only its POST cancels."""
     try:
-        registration = _personal(request, page, token, "withdraw")
+        registration = _personal_link(request, page, token, "withdraw")
         if request.method == "POST":
             registration = registrations.registration_withdraw(token=token)
     except InvalidLink as error:
@@ -178,7 +178,7 @@ def withdraw(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
 def accept(request: HttpRequest, page: EventPage, token: str) -> HttpResponse:
     """An offered place: a page with a button; only its POST takes the place."""
     try:
-        registration = _personal(request, page, token, "accept")
+        registration = _personal_link(request, page, token, "accept")
         if request.method == "POST":
             registration = registrations.offer_accept(token=token)
         elif registration.state not in (RegistrationState.OFFERED, RegistrationState.CONFIRMED):

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True)),
                 ('attended', models.BooleanField(blank=True, null=True, verbose_name='attended')),
-                ('join_key', models.CharField(default=harbour.events.models._join_key, max_length=32)),
+                ('join_key', models.CharField(default=harbour.events.models.join_key_new, max_length=32)),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='events.eventpage')),
                 ('person', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registrations', to='people.person')),

@@ -14,7 +14,7 @@ from .registration import (
     EventSchedule,
     Registration,
     RegistrationState,
-    _join_key,
+    join_key_new,
 )
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "RegistrationState",
     "HOLDS_PLACE",
     "ACTIVE",
-    "_join_key",
+    "join_key_new",
     "Registration",
     "EventSchedule",
 ]

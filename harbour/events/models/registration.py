@@ -33,7 +33,7 @@ ACTIVE = (
 )
 
 
-def _join_key() -> str:
+def join_key_new() -> str:
     return secrets.token_hex(16)
 
 
@@ -69,7 +69,7 @@ class Registration(models.Model):
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     # Part of the personal join link: a new key revokes every link given before.
-    join_key = models.CharField(max_length=32, default=_join_key)
+    join_key = models.CharField(max_length=32, default=join_key_new)
 
     class Meta:
         ordering = ["created_at"]
