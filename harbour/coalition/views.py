@@ -73,9 +73,7 @@ def join(request: HttpRequest, page: JoinPage) -> HttpResponse:
             language=get_language() or "",
         )
     except InvalidInput as invalid:
-        for field, errors in invalid.errors.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        form.refusal_show(invalid)
         return _page(request, page, form, status=400)
     messages.success(request, APPLICATION_RECEIVED)
     return HttpResponseRedirect(page.url + "thanks/")
@@ -179,9 +177,7 @@ def contact(request: HttpRequest, page: MemberGroupPage) -> HttpResponse:
                 language=get_language() or "",
             )
         except InvalidInput as invalid:
-            for field, errors in invalid.errors.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.refusal_show(invalid)
             context = {**page.get_context(request), "contact_form": form}
             return TemplateResponse(request, page.get_template(request), context, status=400)
     messages.success(request, MESSAGE_RECEIVED)

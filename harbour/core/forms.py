@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from .sanitise import plain_text
+from .validation import InvalidInput
 
 
 class PlainCharField(forms.CharField):
@@ -50,6 +51,13 @@ class EveryErrorShown(forms.Form):
             label = self.fields[name].label or name.replace("_", " ").capitalize()
             errors += [f"{label}: {error}" for error in field_errors]
         return ErrorList(errors, error_class="nonfield", renderer=self.renderer)
+
+    def refusal_show(self, invalid: InvalidInput) -> None:
+        """Show a service's refusal (its rules, beyond what the form checked): each message
+        beside its field, or with the form's own errors when the form has no such field."""
+        for field, messages in invalid.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
 
 # The newsletter box on every action form, and the wording its consent record keeps

@@ -101,9 +101,7 @@ def event_page(request: HttpRequest, page: EventPage) -> HttpResponse:
                 language=get_language() or "",
             )
         except InvalidInput as invalid:
-            for field, errors in invalid.errors.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.refusal_show(invalid)
             return _render(request, page, form, status=400)
         except registrations.RegistrationRefused as refused:
             messages.error(request, str(refused))

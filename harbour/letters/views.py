@@ -176,9 +176,7 @@ def submit(request: HttpRequest, page: LetterCampaignPage) -> HttpResponse:
                 language=get_language() or "",
             )
         except InvalidInput as invalid:  # the service's rules, beyond what the form checked
-            for field, field_errors in invalid.errors.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.refusal_show(invalid)
             district, approximate = services.letter_district(data["district"], data["postal_code"])
             return _write_page(
                 request,

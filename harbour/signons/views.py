@@ -197,9 +197,7 @@ def sign(request: HttpRequest, page: SignOnPage) -> HttpResponse:
                 held=network,
             )
         except InvalidInput as invalid:  # the service's rules, beyond what the form checked
-            for field, field_errors in invalid.errors.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.refusal_show(invalid)
             return _render(request, page, status=400, **{kind: form})
         except services.SignOnError as error:
             messages.error(request, str(error))
