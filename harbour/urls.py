@@ -24,6 +24,7 @@ localised: list[URLPattern | URLResolver] = [
     path("search/", search, name="search"),
     path("", include("harbour.core.urls")),
     path("", include("harbour.coalition.urls")),
+    path("", include("harbour.newsletter.urls")),
     path("", include("harbour.signons.urls")),  # ends with the sign-on pages' catch-all
 ]
 

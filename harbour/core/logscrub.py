@@ -10,8 +10,15 @@ import re
 
 _PATTERNS = [
     # A confirmation link's token: a path segment after /confirm/ (or after an event
-    # registrant's /attend/, /withdraw/, /accept/).
-    (re.compile(r"(/(?:confirm|attend|withdraw|accept)/)[^/\s\"']+"), r"\1[token]"),
+    # registrant's /attend/, /withdraw/, /accept/, a subscriber's /unsubscribe/ and
+    # /newsletter-preferences/).
+    (
+        re.compile(
+            r"(/(?:confirm|attend|withdraw|accept|unsubscribe|newsletter-preferences)/)"
+            r"[^/\s\"']+"
+        ),
+        r"\1[token]",
+    ),
     (re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"), "[e-mail]"),
     (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), "[ip]"),
     (

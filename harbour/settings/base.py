@@ -58,6 +58,7 @@ env = environ.Env(
     HARBOUR_LETTER_RATE_EMAIL=(str, "5/h"),
     HARBOUR_EVENT_RATE_IP=(str, "30/h"),
     HARBOUR_EVENT_RATE_EMAIL=(str, "5/h"),
+    HARBOUR_NEWSLETTER_RATE_IP=(str, "30/h"),
     HARBOUR_MAIL_REUSE_SECONDS=(float, 10.0),
     HARBOUR_PARLIAMENT_DOMAINS=(
         list,
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "harbour.signons",
     "harbour.letters",
     "harbour.events",
+    "harbour.newsletter",
     "harbour.benchviews",
     # Content translation: editors translate pages in the admin (wagtail-localize).
     "wagtail_localize",
@@ -365,6 +367,7 @@ HARBOUR_LETTER_RATE_IP = env("HARBOUR_LETTER_RATE_IP")
 HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")
 HARBOUR_EVENT_RATE_IP = env("HARBOUR_EVENT_RATE_IP")
 HARBOUR_EVENT_RATE_EMAIL = env("HARBOUR_EVENT_RATE_EMAIL")
+HARBOUR_NEWSLETTER_RATE_IP = env("HARBOUR_NEWSLETTER_RATE_IP")
 # A task worker keeps its SMTP connection open between messages for this long (core.mailconnection).
 HARBOUR_MAIL_REUSE_SECONDS = env("HARBOUR_MAIL_REUSE_SECONDS")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")

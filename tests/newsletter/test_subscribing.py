@@ -1,0 +1,156 @@
+"""Subscribing with double opt-in from the home page or /newsletter/, the consent kept in the
+words shown, the same answer for every address, preferences, one-click unsubscribe (no
+CSRF token, no login) and stopping all e-mail, erasure suppressing the address; bad input."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from harbour.core.branding import brand
+from harbour.core.demo_translation import translation_publish
+from harbour.core.roles import ADMINISTRATORS
+from harbour.newsletter.models import MailingList, NewsletterPage, Subscription, Suppression
+from harbour.newsletter.services import address_hash, unsubscribe_token
+from harbour.people.models import Consent, Person
+from harbour.people.services import person_erase
+from tests.content.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsletter(home):
+    page = NewsletterPage(title="Newsletter", slug="newsletter")
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    news = MailingList.objects.create(name="Alliance news", slug="news", default=True)
+    alerts = MailingList.objects.create(name="Action alerts", slug="alerts", sort_order=1)
+    return {"page": page, "news": news, "alerts": alerts, "home": home}
+
+
+def _post(client, newsletter, url="/newsletter/", **data):
+    values = {
+        "email": "mimi@example.org",
+        "name": "Mimi",
+        "language": "en",
+        "lists": [newsletter["news"].pk],
+        "consent": "on",
+        **data,
+    }
+    return client.post(url, values)
+
+
+def _link(message, pattern=r"http://\S+/confirm/\S+/"):
+    return re.search(pattern, message.body).group(0).removeprefix("http://127.0.0.1:8000")
+
+
+def test_a_visitor_subscribes_from_the_home_page_by_double_opt_in(client, newsletter):
+    home = client.get("/").content.decode()
+    assert 'action="/newsletter/#signup"' in home and "Action alerts" in home
+    assert "I agree to receive the e-mails" in home
+    answer = _post(client, newsletter, **{"from": "home"})
+    assert answer.status_code == 302 and answer["Location"] == "/newsletter/thanks/"
+    assert not Subscription.objects.exists()  # nothing before the button
+    [message] = mail.outbox
+    assert message.to == ["mimi@example.org"] and "Confirm" in message.subject
+    link = _link(message)
+    assert "Confirm my subscription" in client.get(link).content.decode()
+    assert not Subscription.objects.exists()  # opening the link changes nothing
+    assert client.post(link).status_code == 200
+    subscription = Subscription.objects.get()
+    assert (subscription.mailing_list, subscription.state) == (newsletter["news"], "active")
+    consent = subscription.consent
+    assert consent.granted and consent.topic == "newsletter"
+    assert consent.wording.startswith("I agree to receive the e-mails of the lists I chose")
+    assert f"({brand().name})" in consent.wording  # the sender's identification
+    assert "home" in consent.source and "Alliance news" in consent.source
+    assert len(mail.outbox) == 1  # nothing else was sent
+
+
+def test_the_consent_is_kept_in_the_language_it_was_shown_in(client, newsletter):
+    translation_publish(newsletter["page"], "fr", {"title": "Infolettre"})
+    page = client.get("/fr/newsletter/").content.decode()
+    assert "accepte de recevoir les courriels des listes choisies" in page
+    _post(client, newsletter, url="/fr/newsletter/", language="fr")
+    client.post(_link(mail.outbox[-1]))
+    consent = Consent.objects.get(topic="newsletter")
+    assert consent.wording.startswith("J'accepte de recevoir les courriels")
+    assert Subscription.objects.get().language == "fr"
+
+
+def test_every_address_gets_the_same_answer_and_nothing_is_duplicated(client, newsletter):
+    first = _post(client, newsletter)
+    client.post(_link(mail.outbox[-1]))
+    again = _post(Client(), newsletter)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    told = mail.outbox[-1]
+    assert "already" in told.subject and "/newsletter-preferences/" in told.body
+    assert Subscription.objects.count() == 1 and Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "not-an-address"}, "Enter a valid email address."),
+        ({"lists": []}, "Choose at least one of the lists."),
+        ({"consent": ""}, "Tick the box to agree to receive these e-mails."),
+        ({"lists": [999999]}, "Select a valid choice."),
+        ({"language": "xx"}, "Select a valid choice."),
+    ],
+)
+def test_bad_input_is_a_400_that_says_what_is_wrong(client, newsletter, data, message):
+    answer = _post(client, newsletter, **data)
+    assert answer.status_code == 400 and message in answer.content.decode()
+    assert not mail.outbox and not Person.objects.exists()
+
+
+def test_preferences_leave_a_list_join_another_and_stop_all_e_mail(client, newsletter):
+    _post(client, newsletter)
+    client.post(_link(mail.outbox[-1]))
+    _post(Client(), newsletter)  # asks again: the e-mail brings the preferences link
+    preferences = _link(mail.outbox[-1], r"http://\S+/newsletter-preferences/\S+/")
+    page = client.get(preferences)
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    client.post(preferences, {"lists": [newsletter["alerts"].pk], "language": "fr"})
+    states = dict(Subscription.objects.values_list("mailing_list__slug", "state"))
+    assert states == {"news": "withdrawn", "alerts": "active"}
+    news = Subscription.objects.get(mailing_list=newsletter["news"])
+    assert news.consent.withdrawn_at is not None  # kept, marked withdrawn
+    stopped = client.post(preferences, {"action": "stop-all"})
+    assert "No more e-mail" in stopped.content.decode()
+    assert not Subscription.objects.filter(state="active").exists()
+    assert Suppression.objects.filter(address_hash=address_hash("MIMI@example.org")).exists()
+
+
+def test_one_click_unsubscribe_needs_no_token_nor_login_and_acts_at_once(newsletter):
+    client = Client()
+    _post(client, newsletter, lists=[newsletter["news"].pk, newsletter["alerts"].pk])
+    client.post(_link(mail.outbox[-1]))
+    news = Subscription.objects.get(mailing_list=newsletter["news"])
+    url = f"/unsubscribe/{unsubscribe_token(news)}/"
+    mail_client = Client(enforce_csrf_checks=True)
+    opened = mail_client.get(url)  # a scanner or a person opening it: a button, nothing done
+    assert "Leave “Alliance news”" in opened.content.decode()
+    news.refresh_from_db()
+    assert news.state == "active"
+    done = mail_client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert done.status_code == 200 and "You have left this list" in done.content.decode()
+    states = dict(Subscription.objects.values_list("mailing_list__slug", "state"))
+    assert states == {"news": "withdrawn", "alerts": "active"}
+    assert Client().post(url[:-3] + "xx/").status_code == 400
+
+
+def test_erasure_leaves_every_list_and_keeps_only_a_hash_of_the_address(client, newsletter):
+    _post(client, newsletter)
+    client.post(_link(mail.outbox[-1]))
+    person = Person.objects.get()
+    person_erase(person=person, actor=UserFactory(roles=[ADMINISTRATORS]))
+    assert not Subscription.objects.exists()
+    suppressed = Suppression.objects.get()
+    assert suppressed.reason == "erased" and "mimi" not in suppressed.address_hash
+    assert suppressed.address_hash == address_hash("mimi@example.org")
