@@ -4,9 +4,7 @@
 from django.utils import translation
 
 from harbour.coalition.sharing import group_contact_consent_record, group_contact_wording
-from harbour.core.forms import NEWSLETTER_WORDING
-from harbour.people.models import ConsentTopic
-from harbour.people.services import consent_record
+from harbour.newsletter.services import action_box_record
 
 from .models import EventPage, Registration
 
@@ -21,13 +19,7 @@ def registration_consents_record(registration: Registration, event: EventPage) -
     if person is None:
         return
     source = f"event registration: {event.title} (page {event.pk})"
-    consent_record(
-        person=person,
-        topic=ConsentTopic.NEWSLETTER,
-        granted=registration.newsletter,
-        wording=NEWSLETTER_WORDING,
-        source=source,
-    )
+    action_box_record(person=person, granted=registration.newsletter, source=source)
     if registration.group_contact:
         with translation.override(registration.language or None):
             wording = event_group_contact_wording(event)

@@ -14,9 +14,9 @@ from harbour.core.models import ActionPage
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
 from harbour.core.validation import Checks
-from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
+from harbour.newsletter.services import action_box_record
+from harbour.people.models import Person
 from harbour.people.services import (
-    consent_record,
     normalise_email,
     person_fill_blanks,
     person_get_or_create,
@@ -283,11 +283,9 @@ def letter_confirm(*, token: str) -> Letter:
                 raise InvalidConfirmation("already sent")
         letter_move(letter, LetterState.CONFIRMED, confirmed_at=timezone.now())
         if letter.person is not None:
-            consent_record(
+            action_box_record(
                 person=letter.person,
-                topic=ConsentTopic.NEWSLETTER,
                 granted=letter.newsletter,
-                wording=NEWSLETTER_WORDING,
                 source=f"letter form, page {letter.campaign_id}",
             )
         campaign = letter.campaign.specific

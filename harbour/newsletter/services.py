@@ -197,6 +197,37 @@ def _subscribe(
     return subscription
 
 
+def action_box_record(*, person: Person, granted: bool, source: str) -> None:
+    """The newsletter box of an action's form (a signature, a letter, a registration), once
+    the action is confirmed (which proves the address is its owner's): the consent in the
+    box's words, and, ticked, a subscription to each list the boxes subscribe to."""
+    from harbour.core.forms import NEWSLETTER_WORDING
+
+    consent = consent_record(
+        person=person,
+        topic=ConsentTopic.NEWSLETTER,
+        granted=granted,
+        wording=NEWSLETTER_WORDING,
+        source=source,
+    )
+    if not granted:
+        return
+    for mailing_list in MailingList.objects.filter(default=True):
+        Subscription.objects.update_or_create(
+            person=person,
+            mailing_list=mailing_list,
+            defaults={
+                "state": SubscriptionState.ACTIVE,
+                "language": person.language or settings.LANGUAGE_CODE,
+                "consent": consent,
+                "withdrawn_at": None,
+            },
+        )
+    Suppression.objects.filter(address_hash=address_hash(person.email or "")).exclude(
+        reason=SuppressionReason.HARD_BOUNCE
+    ).delete()
+
+
 # A subscriber's own links: preferences (by person) and one-click unsubscribe (by list).
 
 

@@ -15,7 +15,8 @@ from harbour.core.mailsend import confirmation_url as action_confirmation_url
 from harbour.core.models import ActionPage
 from harbour.core.rows import row_insert
 from harbour.core.tokens import confirmation_token_read, content_digest, token_make
-from harbour.people.models import NEWSLETTER_WORDING, ConsentTopic, Person
+from harbour.newsletter.services import action_box_record
+from harbour.people.models import ConsentTopic, Person
 from harbour.people.services import (
     consent_record,
     normalise_email,
@@ -313,13 +314,7 @@ def _record_consents(signature: Signature, person: Person) -> None:
             wording=LISTING_WORDING,
             source=source,
         )
-    consent_record(
-        person=person,
-        topic=ConsentTopic.NEWSLETTER,
-        granted=signature.newsletter,
-        wording=NEWSLETTER_WORDING,
-        source=source,
-    )
+    action_box_record(person=person, granted=signature.newsletter, source=source)
     if signature.group_contact:
         page = Page.objects.get(pk=signature.page_id).specific
         groups = list(page.organising_groups.all())

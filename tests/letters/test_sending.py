@@ -201,13 +201,13 @@ def test_letters_never_confirmed_are_deleted_with_their_supporter_after_the_link
         call_command("actions_purge_expired", stdout=out)
     assert (
         "Deleted unconfirmed: 0 event registrations, 0 group applications, 0 letters, "
-        "0 messages to groups, 0 signatures." in out.getvalue()
+        "0 messages to groups, 0 newsletter sign-ups, 0 signatures." in out.getvalue()
     )
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
         call_command("actions_purge_expired", stdout=out)
     assert (
         "Deleted unconfirmed: 0 event registrations, 0 group applications, 1 letters, "
-        "0 messages to groups, 0 signatures." in out.getvalue()
+        "0 messages to groups, 0 newsletter sign-ups, 0 signatures." in out.getvalue()
     )
     assert list(Letter.objects.values_list("state", flat=True)) == ["confirmed"]
     assert list(Person.objects.values_list("email", flat=True)) == ["sent@example.org"]

@@ -154,3 +154,21 @@ def test_erasure_leaves_every_list_and_keeps_only_a_hash_of_the_address(client, 
     suppressed = Suppression.objects.get()
     assert suppressed.reason == "erased" and "mimi" not in suppressed.address_hash
     assert suppressed.address_hash == address_hash("mimi@example.org")
+
+
+def test_the_newsletter_box_of_an_action_subscribes_once_the_action_is_confirmed(newsletter):
+    from tests.signons.factories import INDIVIDUAL, make_petition
+
+    petition = make_petition(newsletter["home"])
+    data = {**INDIVIDUAL, "individual-email": "box@example.org", "individual-newsletter": "on"}
+    assert Client().post(petition.url, data).status_code == 302
+    assert not Subscription.objects.exists()  # an unconfirmed address is on no list
+    Client().post(_link(mail.outbox[-1]))
+    subscription = Subscription.objects.get()
+    assert subscription.mailing_list == newsletter["news"]  # the boxes' list only
+    assert subscription.person.email == "box@example.org" and subscription.consent.granted
+    unticked = {**INDIVIDUAL, "individual-email": "no@example.org"}
+    Client().post(petition.url, unticked)
+    Client().post(_link(mail.outbox[-1]))
+    assert Subscription.objects.count() == 1
+    assert Consent.objects.filter(person__email="no@example.org", granted=False).exists()
