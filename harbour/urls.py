@@ -17,6 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Providers' bounce and complaint webhooks (anymail's views, with their authentication:
+    # ANYMAIL={"WEBHOOK_SECRET": "user:password"}); newsletter.bounces applies them.
+    path("anymail/", include("anymail.urls")),
 ]
 # The public site in three languages: English at the root, /fr/... and /zh-hant/...; the
 # prefix sets the interface's language, and Wagtail serves the page in that locale.

@@ -59,6 +59,10 @@ env = environ.Env(
     HARBOUR_EVENT_RATE_IP=(str, "30/h"),
     HARBOUR_EVENT_RATE_EMAIL=(str, "5/h"),
     HARBOUR_NEWSLETTER_RATE_IP=(str, "30/h"),
+    HARBOUR_MAILING_RATE_PER_HOUR=(int, 0),
+    HARBOUR_MAILING_BATCH=(int, 500),
+    HARBOUR_NEWSLETTER_SOFT_BOUNCE_LIMIT=(int, 3),
+    HARBOUR_MAILING_UNSUBSCRIBE_MAILTO=(str, ""),
     HARBOUR_MAIL_REUSE_SECONDS=(float, 10.0),
     HARBOUR_PARLIAMENT_DOMAINS=(
         list,
@@ -368,6 +372,13 @@ HARBOUR_LETTER_RATE_EMAIL = env("HARBOUR_LETTER_RATE_EMAIL")
 HARBOUR_EVENT_RATE_IP = env("HARBOUR_EVENT_RATE_IP")
 HARBOUR_EVENT_RATE_EMAIL = env("HARBOUR_EVENT_RATE_EMAIL")
 HARBOUR_NEWSLETTER_RATE_IP = env("HARBOUR_NEWSLETTER_RATE_IP")
+# Mailings: messages per hour across all workers (0: as fast as the workers go), recipients
+# per task, soft bounces before an address is suppressed, and the address of the
+# List-Unsubscribe header's mailto (by default unsubscribe@ the sender's domain).
+HARBOUR_MAILING_RATE_PER_HOUR = env("HARBOUR_MAILING_RATE_PER_HOUR")
+HARBOUR_MAILING_BATCH = env("HARBOUR_MAILING_BATCH")
+HARBOUR_NEWSLETTER_SOFT_BOUNCE_LIMIT = env("HARBOUR_NEWSLETTER_SOFT_BOUNCE_LIMIT")
+HARBOUR_MAILING_UNSUBSCRIBE_MAILTO = env("HARBOUR_MAILING_UNSUBSCRIBE_MAILTO")
 # A task worker keeps its SMTP connection open between messages for this long (core.mailconnection).
 HARBOUR_MAIL_REUSE_SECONDS = env("HARBOUR_MAIL_REUSE_SECONDS")
 HARBOUR_PARLIAMENT_DOMAINS = env("HARBOUR_PARLIAMENT_DOMAINS")

@@ -160,6 +160,7 @@ class SuppressionReason(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", _("stopped all e-mail")
     HARD_BOUNCE = "hard_bounce", _("hard bounce")
     COMPLAINT = "complaint", _("spam complaint")
+    SOFT_BOUNCES = "soft_bounces", _("repeated soft bounces")
     ERASED = "erased", _("erased")
 
 
