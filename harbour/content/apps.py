@@ -8,7 +8,10 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from harbour.core.roles import role_permissions_add
+        from harbour.newsletter.registry import news_source_register
 
+        from .newsletter_news import latest_articles
         from .roles import PERMISSIONS
 
         role_permissions_add(PERMISSIONS)
+        news_source_register(latest_articles)

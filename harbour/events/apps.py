@@ -13,14 +13,17 @@ class EventsConfig(AppConfig):
         from harbour.coalition.registry import group_section_register
         from harbour.core.actions import open_actions_register
         from harbour.core.confirmed_action import pending_actions_register
+        from harbour.newsletter.registry import audience_filter_register
         from harbour.people import registry
 
+        from .audiences import registered
         from .models import EventIndexPage, EventPage, Registration, RegistrationState
         from .people_provider import provider
         from .selectors import event_cards, group_events_section
         from .updates import on_event_published, on_listing_saved
 
         registry.register(provider)
+        audience_filter_register(registered)
         open_actions_register(event_cards)
         group_section_register(group_events_section)
         pending_actions_register(

@@ -69,6 +69,20 @@ def suppress(email: str, reason: str) -> None:
     Suppression.objects.get_or_create(address_hash=address_hash(email), defaults={"reason": reason})
 
 
+def suppression_lift(email: str, *, hard_bounce_too: bool) -> None:
+    """The address's owner asked again (a confirmed sign-up, or an action's newsletter box):
+    its suppression is lifted, and its soft-bounce count starts again from nothing. An
+    action's box does not override a hard bounce (the address could not receive mail)."""
+    from .models import DeliveryProblem
+
+    hashed = address_hash(email)
+    suppressions = Suppression.objects.filter(address_hash=hashed)
+    if not hard_bounce_too:
+        suppressions = suppressions.exclude(reason=SuppressionReason.HARD_BOUNCE)
+    suppressions.delete()
+    DeliveryProblem.objects.filter(address_hash=hashed).delete()
+
+
 def offered_lists() -> Any:
     return MailingList.objects.filter(offered=True).select_related("group")
 
@@ -168,7 +182,7 @@ def signup_confirm(*, token: str) -> SignupRequest:
         person = signup.person
         for mailing_list in signup.lists.all():
             _subscribe(person, mailing_list, signup.language, signup.wording, signup.source)
-        Suppression.objects.filter(address_hash=address_hash(person.email or "")).delete()
+        suppression_lift(person.email or "", hard_bounce_too=True)
         signup.confirmed_at = timezone.now()
         signup.save(update_fields=["confirmed_at"])
     return signup
@@ -223,9 +237,7 @@ def action_box_record(*, person: Person, granted: bool, source: str) -> None:
                 "withdrawn_at": None,
             },
         )
-    Suppression.objects.filter(address_hash=address_hash(person.email or "")).exclude(
-        reason=SuppressionReason.HARD_BOUNCE
-    ).delete()
+    suppression_lift(person.email or "", hard_bounce_too=False)
 
 
 # A subscriber's own links: preferences (by person) and one-click unsubscribe (by list).

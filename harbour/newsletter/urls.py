@@ -7,4 +7,5 @@ from . import views
 urlpatterns = [
     path("newsletter-preferences/<str:token>/", views.preferences, name="newsletter_preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="newsletter_unsubscribe"),
+    path("newsletter-link/<str:token>/", views.link_follow, name="newsletter_link"),
 ]

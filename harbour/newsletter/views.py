@@ -166,3 +166,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     response = TemplateResponse(request, "newsletter/unsubscribe.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def link_follow(request: HttpRequest, token: str) -> HttpResponse:
+    """A link of a mailing that counts clicks: counted (in total) and followed."""
+    from django.http import Http404
+
+    from .mailings import mailing_link_follow
+
+    url = mailing_link_follow(token=token)
+    if url is None:
+        raise Http404
+    return HttpResponseRedirect(url)

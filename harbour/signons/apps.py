@@ -15,8 +15,10 @@ class SignonsConfig(AppConfig):
         from harbour.core.dashboard import attention_register
         from harbour.core.page_deletion import keep_pages_holding
         from harbour.core.roles import role_permissions_add
+        from harbour.newsletter.registry import audience_filter_register
         from harbour.people import registry
 
+        from .audiences import signed
         from .member_groups import statements_signed_section
         from .people_provider import provider
         from .roles import PERMISSIONS
@@ -24,6 +26,7 @@ class SignonsConfig(AppConfig):
         from .wagtail_hooks import attention
 
         registry.register(provider)
+        audience_filter_register(signed)
         role_permissions_add(PERMISSIONS)
         keep_pages_holding(_("signatures"), signatures_held_below)
         pending_actions_register("signatures", signatures_pending)

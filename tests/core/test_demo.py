@@ -1,6 +1,7 @@
 """`make run`'s demo-data and admin steps: real content, safe to run twice."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -135,6 +136,21 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
     for signer in signers.select_related("person"):
         assert signer.city in CITIES_BY_POSTAL_LETTER[signer.person.postal_code[0]]
         assert signer.created_at < signer.confirmed_at
+    # The newsletter: one mailing sent, with its results, and one draft, each in three
+    # languages, shown to an administrator.
+    from harbour.newsletter.models import Mailing
+
+    sent, draft = Mailing.objects.get(state="sent"), Mailing.objects.get(state="draft")
+    assert sent.versions.count() == draft.versions.count() == 3
+    staff = Client()
+    staff.force_login(get_user_model().objects.filter(is_superuser=True).first() or _admin())
+    results = staff.get(f"/admin/newsletter/mailings/{sent.pk}/").content.decode()
+    assert "<th>Bounced</th><td>2</td>" in results
+    assert "It would reach" in staff.get(f"/admin/newsletter/mailings/{draft.pk}/").content.decode()
+
+
+def _admin():  # type: ignore[no-untyped-def]
+    return get_user_model().objects.create_superuser("demo-admin", "a@example.org", "x")
 
 
 def test_demo_keeps_an_editors_changes(tmp_path, settings):

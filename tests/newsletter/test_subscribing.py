@@ -11,23 +11,13 @@ from django.test import Client
 from harbour.core.branding import brand
 from harbour.core.demo_translation import translation_publish
 from harbour.core.roles import ADMINISTRATORS
-from harbour.newsletter.models import MailingList, NewsletterPage, Subscription, Suppression
+from harbour.newsletter.models import Subscription, Suppression
 from harbour.newsletter.services import address_hash, unsubscribe_token
 from harbour.people.models import Consent, Person
 from harbour.people.services import person_erase
 from tests.content.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def newsletter(home):
-    page = NewsletterPage(title="Newsletter", slug="newsletter")
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    news = MailingList.objects.create(name="Alliance news", slug="news", default=True)
-    alerts = MailingList.objects.create(name="Action alerts", slug="alerts", sort_order=1)
-    return {"page": page, "news": news, "alerts": alerts, "home": home}
 
 
 def _post(client, newsletter, url="/newsletter/", **data):

@@ -129,6 +129,11 @@ class MailingRecipient(models.Model):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+    # The provider's own id of the message (anymail), which its bounce webhooks give.
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    # The task run that claimed the row: a run of the same task after its worker was killed
+    # finds its own claims and knows those messages may have left.
+    claimed_by = models.CharField(max_length=40, blank=True)
     error = models.CharField(max_length=120, blank=True)
 
     class Meta:
@@ -138,6 +143,7 @@ class MailingRecipient(models.Model):
         indexes = [
             models.Index(fields=["mailing", "state"], name="recipient_mailing_state"),
             models.Index(fields=["message_id"], name="recipient_message_id"),
+            models.Index(fields=["provider_message_id"], name="recipient_provider_id"),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,8 @@ from wagtail.models import Page
 from harbour.core.pagecache import CachedServeMixin
 
 
-class MailingList(models.Model):
+# django-stubs cannot follow a relation from modelcluster's ClusterableModel (Mailing).
+class MailingList(models.Model):  # type: ignore[django-manager-missing]
     """A list people subscribe to ("alliance news", "action alerts", a member group's own)."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -82,19 +83,19 @@ class NewsletterPage(CachedServeMixin, RoutablePageMixin, Page):
 
     @path("")
     def form_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import signup
+        from ..views import signup
 
         return signup(request, self)
 
     @path("thanks/", name="thanks")
     def thanks_route(self, request):  # type: ignore[no-untyped-def]
-        from .views import thanks
+        from ..views import thanks
 
         return thanks(request, self)
 
     @path("confirm/<str:token>/", name="confirm")
     def confirm_route(self, request, token):  # type: ignore[no-untyped-def]
-        from .views import confirm
+        from ..views import confirm
 
         return confirm(request, self, token)
 
