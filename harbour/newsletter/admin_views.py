@@ -115,3 +115,54 @@ def mailing_preview(request: HttpRequest, mailing_id: int, language: str) -> Htt
     response = HttpResponse(markup)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
+    """A list's active subscribers with the consent that allows each (CASL's record), for
+    those who may export supporters' data (moderators, administrators); audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from harbour.core.audit import audit_record
+    from harbour.core.exports import csv_response
+
+    from .models import MailingList, Subscription, SubscriptionState
+
+    if not request.user.has_perm("people.export_person"):
+        raise PermissionDenied
+    mailing_list = get_object_or_404(MailingList, pk=list_id)
+    audit_record(
+        actor=request.user,
+        action="newsletter.export",
+        target=mailing_list,
+        details={
+            "count": mailing_list.subscriptions.filter(state=SubscriptionState.ACTIVE).count()
+        },
+    )
+    rows = (
+        Subscription.objects.filter(mailing_list=mailing_list, state=SubscriptionState.ACTIVE)
+        .order_by("pk")
+        .values_list(
+            "person__email",
+            "person__given_name",
+            "person__family_name",
+            "language",
+            "person__province",
+            "subscribed_at",
+            "consent__wording",
+            "consent__source",
+            "consent__created_at",
+        )
+        .iterator(2000)
+    )
+    header = [
+        "email",
+        "given_name",
+        "family_name",
+        "language",
+        "province",
+        "subscribed_at",
+        "consent_wording",
+        "consent_source",
+        "consent_date",
+    ]
+    return csv_response(f"{mailing_list.slug}-subscribers.csv", header, rows)

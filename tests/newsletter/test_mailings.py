@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from harbour.coalition.organisers import organiser_add
-from harbour.core.roles import ADMINISTRATORS, MODERATORS
+from harbour.core.roles import ADMINISTRATORS, MODERATORS, ORGANISERS
 from harbour.letters.models import Letter
 from harbour.newsletter.models import (
     Mailing,
@@ -371,3 +371,30 @@ def test_the_mailto_unsubscribe_of_the_header_leaves_the_list(staff, newsletter,
     call_command("newsletter_bounces", "--maildir", str(tmp_path / "inbox"), stdout=out)
     assert "1 unsubscribes, 1 ignored" in out.getvalue()
     assert Subscription.objects.get(person__email="mimi@example.org").state == "withdrawn"
+
+
+def test_a_lists_export_is_for_moderators_only_and_audited(staff, newsletter):
+    import csv
+    import io
+
+    from harbour.core.models import AuditEntry
+    from tests.admin_helpers import assert_denied
+
+    subscriber("=cmd@example.org", newsletter["news"])
+    left = subscriber("left@example.org", newsletter["news"])
+    left.state = "withdrawn"
+    left.save()
+    url = f"/admin/newsletter/lists/{newsletter['news'].pk}/subscribers.csv"
+    listing = staff.get("/admin/snippets/newsletter/mailinglist/").content.decode()
+    assert url in listing
+    answer = staff.get(url)
+    rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    assert [row["email"] for row in rows] == ["'=cmd@example.org"]  # formulas neutralised
+    assert rows[0]["consent_wording"] == "I agree." and rows[0]["consent_source"] == "test"
+    entry = AuditEntry.objects.get(action="newsletter.export")
+    assert entry.details == {"count": 1} and entry.actor_label
+    organiser = UserFactory(roles=[ORGANISERS])
+    client = Client()
+    client.force_login(organiser)
+    assert_denied(client.get(url))
+    assert AuditEntry.objects.filter(action="newsletter.export").count() == 1
