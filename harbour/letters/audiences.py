@@ -45,9 +45,9 @@ def _districts() -> list[tuple[str, str]]:
 def _in_district(value: str) -> Any:
     district_id = int(value) if value.isdigit() else 0
     areas = PostalArea.objects.filter(district_id=district_id).values("fsa")
-    by_letter = Letter.objects.filter(
-        district_id=district_id, state=LetterState.CONFIRMED
-    ).values("person_id")
+    by_letter = Letter.objects.filter(district_id=district_id, state=LetterState.CONFIRMED).values(
+        "person_id"
+    )
     return (
         Person.objects.annotate(area=Substr(Upper("postal_code"), 1, 3))
         .filter(Q(area__in=areas) | Q(pk__in=by_letter))

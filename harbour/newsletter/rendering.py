@@ -93,7 +93,9 @@ def _blocks(version: MailingVersion) -> list[dict[str, Any]]:
             blocks.append(
                 {
                     "kind": "image",
-                    "src": absolute(f'src="{rendition.url}"')[5:-1],
+                    "src": rendition.url
+                    if rendition.url.startswith(("http://", "https://"))
+                    else f"{settings.SITE_URL}{rendition.url}",
                     "width": rendition.width,
                     "alt": block.value["description"],
                 }

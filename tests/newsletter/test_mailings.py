@@ -398,3 +398,65 @@ def test_a_lists_export_is_for_moderators_only_and_audited(staff, newsletter):
     client.force_login(organiser)
     assert_denied(client.get(url))
     assert AuditEntry.objects.filter(action="newsletter.export").count() == 1
+
+
+def _form(list_id, subject="News of the alliance", **fields):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    return nested_form_data(
+        {
+            "title": "Written in the admin",
+            "mailing_list": str(list_id),
+            "province": "",
+            "district": "",
+            "language": "",
+            "action": "",
+            "versions": inline_formset(
+                [
+                    {
+                        "language": "en",
+                        "subject": subject,
+                        "preheader": "",
+                        "body": streamfield([("text", rich_text("<p>Hello</p>"))]),
+                    }
+                ]
+            ),
+            **fields,
+        }
+    )
+
+
+def test_an_organiser_writes_a_mailing_in_the_admin_and_bad_input_is_refused(newsletter, home):
+    directory = make_directory(home)
+    toronto = make_group(directory, "Canada-Hong Kong Link", province="ON")
+    ours = MailingList.objects.create(name="Toronto news", slug="toronto", group=toronto)
+    organiser = UserFactory(email="ada@example.org", username="ada@example.org")
+    organiser_add(group=toronto, user=organiser, actor=UserFactory(roles=[ADMINISTRATORS]))
+    client = Client()
+    client.force_login(organiser)
+    add = "/admin/snippets/newsletter/mailing/add/"
+    refused = client.post(add, _form(newsletter["news"].pk))  # the alliance's list
+    assert refused.status_code == 200 and not Mailing.objects.exists()
+    assert "Select a valid choice" in refused.content.decode()
+    empty = client.post(add, _form(ours.pk, subject=""))
+    assert empty.status_code == 200 and not Mailing.objects.exists()
+    assert "This field is required" in empty.content.decode()
+    clicks = client.post(add, _form(ours.pk, count_clicks="on"))
+    assert clicks.status_code == 302
+    mailing = Mailing.objects.get()
+    assert mailing.mailing_list == ours and not mailing.count_clicks  # administrators only
+    assert mailing.versions.get().subject == "News of the alliance"
+    assert (
+        client.post(f"/admin/newsletter/mailings/{mailing.pk}/", {"action": "send"}).status_code
+        == 302
+    )
+    edit = client.post(
+        f"/admin/snippets/newsletter/mailing/edit/{mailing.pk}/", _form(ours.pk, subject="Changed")
+    )
+    assert "can no longer be changed" in edit.content.decode()
+    assert mailing.versions.get().subject == "News of the alliance"
