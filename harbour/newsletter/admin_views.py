@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from harbour.core.branding import brand
+
 from .audiences import audience_count
 from .mailings import (
     MailingRefused,
@@ -55,6 +57,7 @@ def _page(
         "message": request.GET.get("done", ""),
         "refresh": mailing.state == MailingState.SENDING,
         "time_zone": settings.TIME_ZONE,
+        "no_postal_address": not brand().postal_address,
     }
     return TemplateResponse(request, "newsletter/admin/mailing.html", context, status=status)
 

@@ -166,8 +166,20 @@ def test_a_mailing_reaches_each_subscriber_once_in_their_language_with_one_click
 
 
 def test_a_test_send_goes_to_the_organiser_only_and_changes_nothing(staff, newsletter):
+    from wagtail.models import Site
+
+    from harbour.core.branding import brand_forget
+    from harbour.core.models import Branding
+
     subscriber("someone@example.org", newsletter["news"])
     mailing = make_mailing(newsletter["news"])
+    url = f"/admin/newsletter/mailings/{mailing.pk}/"
+    assert 'id="no-postal-address"' in staff.get(url).content.decode()  # CASL asks for it
+    branding = Branding.for_site(Site.objects.get(is_default_site=True))
+    branding.postal_address = "PO Box 1997, Toronto ON"
+    branding.save()
+    brand_forget()
+    assert 'id="no-postal-address"' not in staff.get(url).content.decode()
     mail.outbox.clear()
     answer = staff.post(
         f"/admin/newsletter/mailings/{mailing.pk}/", {"action": "test", "language": "fr"}
@@ -175,6 +187,7 @@ def test_a_test_send_goes_to_the_organiser_only_and_changes_nothing(staff, newsl
     assert answer.status_code == 302
     [test] = mail.outbox
     assert test.to == ["mod@example.org"] and test.subject == "[TEST] Nouvelles de l'alliance"
+    assert "PO Box 1997, Toronto ON" in test.body
     mailing.refresh_from_db()
     assert mailing.state == "draft" and not mailing.recipients.exists()
     preview = staff.get(f"/admin/newsletter/mailings/{mailing.pk}/preview/en/")
