@@ -7,7 +7,13 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -120,7 +126,7 @@ def mailing_preview(request: HttpRequest, mailing_id: int, language: str) -> Htt
     return response
 
 
-def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_export(request: HttpRequest, list_id: int) -> StreamingHttpResponse:
     """A list's active subscribers with the consent that allows each (CASL's record), for
     those who may export supporters' data (moderators, administrators); audited."""
     from django.core.exceptions import PermissionDenied

@@ -19,32 +19,35 @@ Why it is careful:
   chunk of rows in its own transaction. Applying the same file again changes nothing.
 """
 
-import csv
-import datetime
-import io
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import islice
-from pathlib import Path
 from typing import Any, TypeVar
 
-import tablib
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harbour.core.audit import audit_record
-from harbour.core.postal import PROVINCE_NAMES
-from harbour.core.sanitise import plain_text
 from harbour.core.validation import Checks
 from harbour.people.models import ConsentTopic, Person
 from harbour.people.services import consent_record, normalise_email, person_get_or_create
 
+from .import_cells import (
+    SUBSCRIBED_STATUSES,
+    cell_blank,
+    cell_text,
+    columns_recognise,
+    consent_moment,
+    folded,
+    in_future,
+    language_code,
+    province_code,
+)
+from .import_files import ImportFile
+from .import_files import ImportFileError as ImportFileError  # for the command
+from .import_files import import_file_read as import_file_read  # for the command
 from .models import MailingList, Subscription, SubscriptionState, Suppression
 from .services import address_hash
 
@@ -54,61 +57,12 @@ T = TypeVar("T")
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
-class ImportFileError(Exception):
-    """The file cannot be imported at all (unreadable, not a table, no e-mail column)."""
-
-
 class Outcome(models.TextChoices):
     NEW = "new", gettext_lazy("new subscribers")
     MERGED = "merged", gettext_lazy("existing supporters subscribed")
     UNCHANGED = "unchanged", gettext_lazy("already subscribed (unchanged)")
     DUPLICATE = "duplicate", gettext_lazy("repeated addresses (merged into their first row)")
     REFUSED = "refused", gettext_lazy("refused")
-
-
-# Each field's column names, folded (lower case, letters and digits only: "E-mail Address"
-# is "emailaddress"), best first: a row takes the first of its columns that is not empty.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "emailaddress", "mail", "courriel", "adressecourriel"),
-    "given_name": ("firstname", "givenname", "first", "fname", "prenom", "name", "fullname"),
-    "family_name": ("lastname", "familyname", "surname", "lname", "nomdefamille"),
-    "province": (
-        "province",
-        "provinceorterritory",
-        "stateprovince",
-        "provincestate",
-        "state",
-        "region",
-    ),
-    "language": ("language", "lang", "preferredlanguage", "langue"),
-    "consent_source": ("consentsource", "source", "optinsource", "signupsource"),
-    "consent_date": (
-        "consentdate",
-        "consenttime",
-        "optindate",
-        "optintime",
-        "confirmtime",
-        "confirmdate",
-    ),
-    # An export of every contact says who was not (or no longer) subscribed there.
-    "status": ("subscriptionstatus", "emailstatus", "subscriberstatus", "status"),
-}
-SUBSCRIBED_STATUSES = {"", "subscribed", "active", "confirmed", "optedin", "yes", "true", "1"}
-LANGUAGE_NAMES = {
-    "en": "en", "eng": "en", "english": "en", "anglais": "en",
-    "fr": "fr", "fra": "fr", "fre": "fr", "french": "fr", "francais": "fr",
-    "zh": "zh-hant", "zhhant": "zh-hant", "zhtw": "zh-hant", "zhhk": "zh-hant",
-    "chinese": "zh-hant", "traditionalchinese": "zh-hant", "chinois": "zh-hant",
-    "中文": "zh-hant", "繁體中文": "zh-hant", "繁体中文": "zh-hant",
-}  # fmt: skip
-
-
-@dataclass
-class ImportFile:
-    """A table as read: its header, and each row with its number in the spreadsheet."""
-
-    headers: list[str]
-    rows: list[tuple[int, Sequence[Any]]]
 
 
 @dataclass
@@ -151,222 +105,38 @@ class ImportPlan:
         return [row for row in self.rows if row.outcome == Outcome.DUPLICATE]
 
 
-def import_file_read(path: Path | str) -> ImportFile:
-    """The table in a CSV file (UTF-8, Windows' code page or UTF-16; comma, semicolon or
-    tab) or an .xlsx workbook's first sheet; ImportFileError says why not."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFileError(
-            _("Cannot read %(file)s: %(why)s.") % {"file": path, "why": error.strerror}
-        ) from None
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_read(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _("%(file)s is an old Excel workbook (.xls): save it as .xlsx or CSV.")
-            % {"file": path.name}
-        )
-    return _csv_read(_decode(data, path))
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8-sig", "cp1252"]  # Mailchimp writes UTF-8; Excel, its code page
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(
-        _("%(file)s is not a text file in a known encoding: save it as CSV (UTF-8).")
-        % {"file": path.name}
-    )
-
-
-def _csv_read(text: str) -> ImportFile:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    # tablib skips blank lines; the spreadsheet's row numbers are counted here, so that a
-    # refusal names the row the administrator sees.
-    numbers: list[int] = []
-    try:
-        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        if not records or not any(cell.strip() for cell in records[0]):
-            raise ImportFileError(_("The file is empty: its first row should name the columns."))
-        width = len(records[0])
-        for index, record in enumerate(records[1:], start=2):
-            if len(record) > width and any(cell.strip() for cell in record[width:]):
-                raise ImportFileError(
-                    _(
-                        "Row %(row)d has more cells than the header row: check its quotes "
-                        "and separators."
-                    )
-                    % {"row": index}
-                )
-            if record:
-                numbers.append(index)
-        if any(len(record) > width for record in records[1:]):  # only empty cells beyond
-            text = _csv_trimmed(records, width, delimiter)
-        dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
-    except csv.Error as error:
-        raise ImportFileError(_("The file is not a readable CSV table: %s.") % error) from None
-    if dataset.height != len(numbers):  # never expected: better refuse than misnumber
-        raise ImportFileError(_("The file's rows could not be counted reliably."))
-    headers = [str(header or "") for header in dataset.headers or []]
-    return ImportFile(headers=headers, rows=list(zip(numbers, dataset, strict=True)))
-
-
-def _csv_trimmed(records: list[list[str]], width: int, delimiter: str) -> str:
-    """The table again without the empty cells some spreadsheets add past the header's."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    for record in records:
-        writer.writerow(record[:width])
-    return out.getvalue()
-
-
-def _xlsx_read(data: bytes) -> ImportFile:
-    """tablib reads .xlsx with openpyxl, which Wagtail already requires (its redirects
-    import): no dependency of its own."""
-    try:
-        dataset = tablib.Dataset().load(data, format="xlsx")
-    except Exception:  # openpyxl's errors for a damaged or foreign zip are many
-        raise ImportFileError(
-            _("The file is not a workbook that can be read here: save it as CSV (UTF-8).")
-        ) from None
-    headers = [str(header) if header is not None else "" for header in dataset.headers or []]
-    if not any(header.strip() for header in headers):
-        raise ImportFileError(_("The file is empty: its first row should name the columns."))
-    return ImportFile(headers=headers, rows=[(n, row) for n, row in enumerate(dataset, start=2)])
-
-
-def _fold(text: str) -> str:
-    """Lower case, accents off, letters and digits only: "E-mail Address" is "emailaddress",
-    "OPTIN_TIME" is "optintime", "Prénom" is "prenom"."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(char for char in decomposed if char.isalnum())
-
-
-def columns_recognise(headers: Sequence[str]) -> tuple[dict[str, list[int]], list[str]]:
-    """Each field's column positions, best first, and the headers not recognised."""
-    folded = [_fold(header) for header in headers]
-    found: dict[str, list[int]] = {}
-    for name, aliases in COLUMNS.items():
-        positions = [i for alias in aliases for i, key in enumerate(folded) if key == alias]
-        if positions:
-            found[name] = positions
-    used = {i for positions in found.values() for i in positions}
-    ignored = [h for i, h in enumerate(headers) if i not in used and str(h).strip()]
-    if "email" not in found:
-        raise ImportFileError(
-            _('No e-mail column: name one of the columns "email", "Email Address" or "e-mail".')
-        )
-    return found, ignored
-
-
-def _province(value: str) -> str:
-    return _province_names().get(_fold(value), "")
-
-
-@cache
-def _province_names() -> dict[str, str]:
-    """Two-letter codes, and the English and French names (Quebec, Québec)."""
-    names = {code.lower(): code for code in PROVINCE_NAMES}
-    for language in ("en", "fr"):
-        with translation.override(language):
-            names.update({_fold(str(name)): code for code, name in PROVINCE_NAMES.items()})
-    return names
-
-
-def _language(value: str) -> str:
-    code = LANGUAGE_NAMES.get(_fold(value), "")
-    if not code:  # en-CA, fr_CA, zh-Hant-TW
-        code = LANGUAGE_NAMES.get(re.split(r"[-_\s]", value.strip().casefold())[0], "")
-    return code if code in {c for c, _name in settings.LANGUAGES} else ""
-
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
-
-
-def consent_moment(value: Any) -> datetime.date | datetime.datetime | None:
-    """A consent date as an export writes it: ISO (2021-03-04, 2021-03-04T10:15:00Z) or
-    Mailchimp's "2021-03-04 10:15:00", or a workbook's date cell. Nothing else: 03/04/2021
-    reads as March or April depending on who wrote it."""
-    if isinstance(value, datetime.date):  # a workbook's cell (a datetime is a date too)
-        return value
-    text = re.sub(r"\s*(?:UTC|GMT)$", "+00:00", str(value).strip(), flags=re.IGNORECASE)
-    try:
-        if _ISO_DAY.fullmatch(text):
-            return datetime.date.fromisoformat(text)
-        if _ISO_MOMENT.match(text):
-            return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    return None
-
-
-def _in_future(moment: datetime.date | datetime.datetime) -> bool:
-    now = timezone.now()
-    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
-        return moment > now + datetime.timedelta(minutes=5)  # clocks differ a little
-    # Without a time zone, only a day that no place on Earth has reached yet (UTC+14).
-    day = moment.date() if isinstance(moment, datetime.datetime) else moment
-    return day > (now + datetime.timedelta(hours=14)).astimezone(datetime.UTC).date()
-
-
-def _text(value: Any, max_length: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        text = value.isoformat(sep=" ")
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = str(value)
-    return plain_text(text)[:max_length].strip()
-
-
-def _blank(value: Any) -> bool:
-    return not _text(value, 10)
-
-
 def _row_read(
     number: int, cells: Sequence[Any], columns: dict[str, list[int]]
 ) -> tuple[ImportRow, Any, str] | None:
     """The row's values, its consent date as the cell holds it, and its status (None for
     a row with nothing in it)."""
-    if all(_blank(cell) for cell in cells):
+    if all(cell_blank(cell) for cell in cells):
         return None
 
     def pick(name: str) -> Any:
         for i in columns.get(name, []):
-            if i < len(cells) and not _blank(cells[i]):
+            if i < len(cells) and not cell_blank(cells[i]):
                 return cells[i]
         return None
 
     row = ImportRow(
         number=number,
         outcome=Outcome.NEW,
-        email=_text(pick("email"), 300),
-        given_name=_text(pick("given_name"), 100),
-        family_name=_text(pick("family_name"), 100),
-        consent_source=_text(pick("consent_source"), 200),
-        consent_date=_text(pick("consent_date"), 60),
+        email=cell_text(pick("email"), 300),
+        given_name=cell_text(pick("given_name"), 100),
+        family_name=cell_text(pick("family_name"), 100),
+        consent_source=cell_text(pick("consent_source"), 200),
+        consent_date=cell_text(pick("consent_date"), 60),
     )
-    raw_province = _text(pick("province"), 100)
-    row.province = _province(raw_province) if raw_province else ""
+    raw_province = cell_text(pick("province"), 100)
+    row.province = province_code(raw_province) if raw_province else ""
     if raw_province and not row.province:
         row.notes.append(_("province or territory not recognised, left blank"))
-    raw_language = _text(pick("language"), 40)
-    row.language = _language(raw_language) if raw_language else ""
+    raw_language = cell_text(pick("language"), 40)
+    row.language = language_code(raw_language) if raw_language else ""
     if raw_language and not row.language:
         row.notes.append(_("language not recognised, the supporter's or the default used"))
-    return row, pick("consent_date"), _text(pick("status"), 40)
+    return row, pick("consent_date"), cell_text(pick("status"), 40)
 
 
 def _address_refusal(row: ImportRow) -> str:
@@ -380,7 +150,7 @@ def _address_refusal(row: ImportRow) -> str:
 def _consent_refusals(row: ImportRow, raw_date: Any, status: str) -> list[str]:
     """Why this row's consent cannot be imported, whatever the database holds."""
     reasons = []
-    if _fold(status) not in SUBSCRIBED_STATUSES:
+    if folded(status) not in SUBSCRIBED_STATUSES:
         reasons.append(
             _("not subscribed in the exported list (its status: %(status)s)") % {"status": status}
         )
@@ -392,7 +162,7 @@ def _consent_refusals(row: ImportRow, raw_date: Any, status: str) -> list[str]:
         moment = consent_moment(raw_date)
         if moment is None:
             reasons.append(_("consent date not understood (write it as YYYY-MM-DD)"))
-        elif _in_future(moment):
+        elif in_future(moment):
             reasons.append(_("consent date in the future"))
     return reasons
 
