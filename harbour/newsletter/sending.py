@@ -22,7 +22,7 @@ from harbour.core.mailconnection import connection_discard, worker_connection
 from harbour.core.mailsend import TEMPORARY, UNCERTAIN, mail_send
 
 from .audiences import audience
-from .mailing_states import mailing_move, recipient_move
+from .mailing_states import mailing_move, recipient_claim, recipient_move
 from .models import (
     Mailing,
     MailingRecipient,
@@ -149,16 +149,15 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
                 continue
             message = renderer.recipient_message(row, subscription)
             _connect()  # before claiming: a server that is down leaves no claim behind
-            with transaction.atomic():
-                _sent(previous)
-                previous = None
-                claimed = recipient_move(
-                    _one(row),
-                    RecipientState.QUEUED,
-                    RecipientState.SENDING,
-                    claimed_by=claimed_by,
-                    message_id=renderer.message_id(row.pk)[1:-1],
-                )
+            claimed = recipient_claim(
+                row_id=row.pk,
+                claimed_by=claimed_by,
+                message_id=renderer.message_id(row.pk)[1:-1],
+                sent_id=previous.pk if previous else None,
+                sent_at=timezone.now(),
+                provider_message_id=previous.provider_message_id if previous else "",
+            )
+            previous = None
             if not claimed:
                 continue  # another run of the batch (queued twice) has it
             failure = mail_send(message)
