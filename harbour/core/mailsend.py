@@ -29,6 +29,11 @@ def mail_failure_kind(error: Exception, message: EmailMessage) -> str:
     (as one does with a kept connection; if that came right after the message's last line
     the message could go twice). UNCERTAIN: anything else mid-conversation (a timeout, a
     reset, a malformed message): it may have left, so it is not sent again."""
+    connected = getattr(message.connection, "connection", None) is not None
+    return _failure_kind(error, connected=connected)
+
+
+def _failure_kind(error: Exception, *, connected: bool) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in error.recipients.values()]
         return PERMANENT if all(code >= 500 for code in codes) else TEMPORARY
@@ -37,7 +42,6 @@ def mail_failure_kind(error: Exception, message: EmailMessage) -> str:
         return PERMANENT
     if code >= 400:
         return TEMPORARY
-    connected = getattr(message.connection, "connection", None) is not None
     # smtplib reports a reply that never came (a timeout) as a disconnection, with the
     # timeout as its context: the server may have taken the message.
     if connected and isinstance(error.__context__, TimeoutError):
@@ -56,6 +60,37 @@ def mail_send(message: EmailMessage) -> tuple[str, str] | None:
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors
         kind = mail_failure_kind(error, message)
         connection_discard()  # the next message starts on a fresh connection
+        name = type(error).__name__
+        return kind, UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name
+    return None
+
+
+def raw_smtp() -> smtplib.SMTP | None:
+    """The worker's kept connection's smtplib session when e-mail goes over plain SMTP
+    (Django's SMTP backend), else None (a provider's API through anymail, locmem, files):
+    a sender of many messages serialised once may then hand them over as bytes."""
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    backend = worker_connection()
+    session = getattr(backend, "connection", None)
+    if isinstance(backend, SMTPBackend) and isinstance(session, smtplib.SMTP):
+        return session
+    return None
+
+
+def mail_send_bytes(
+    session: smtplib.SMTP, sender: str, to: str, data: bytes
+) -> tuple[str, str] | None:
+    """Hand a message already serialised (CRLF lines) to the SMTP session `raw_smtp` gave,
+    with the same answer as `mail_send`: None if it went, else the failure's kind and the
+    error's name. `sender` and `to` are bare addresses."""
+    try:
+        session.sendmail(sender, [to], data)
+    except (OSError, ValueError) as error:
+        # The session was open when the message began (raw_smtp): whatever broke, broke
+        # mid-conversation (smtplib drops its socket on the way out, so it cannot tell).
+        kind = _failure_kind(error, connected=True)
+        connection_discard()
         name = type(error).__name__
         return kind, UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name
     return None

@@ -9,7 +9,7 @@ template rendering per language, not 50,000."""
 import html as html_lib
 import re
 from dataclasses import dataclass, field
-from email.utils import formataddr
+from email.utils import formataddr, formatdate
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +31,11 @@ from .services import preferences_token, senders, unsubscribe_token
 
 UNSUBSCRIBE = "https://harbour.invalid/unsubscribe-placeholder"
 PREFERENCES = "https://harbour.invalid/preferences-placeholder"
+# Where each recipient's own values go in a message serialised once (recipient_bytes).
+TO = "harbour-recipient@placeholder.invalid"
+MESSAGE_ID = "<harbour-message-id@placeholder.invalid>"
+DATE = "HarbourDatePlaceholder"
+LIST_UNSUBSCRIBE = "<https://harbour.invalid/list-unsubscribe-placeholder>"
 TOKEN = "TOKEN-PLACEHOLDER"  # noqa: S105 (where a token goes; no secret)
 LINK_SALT = "harbour.newsletter.link"
 _HREF = re.compile(r'(href|src)="(/[^"]*)"')
@@ -169,6 +174,7 @@ class MailingRenderer:
         self.mailto = settings.HARBOUR_MAILING_UNSUBSCRIBE_MAILTO or f"unsubscribe@{self.domain}"
         self.list_id = f"<{mailing.mailing_list.slug}.{self.domain}>"
         self._versions: dict[str, RenderedVersion] = {}
+        self._templates: dict[str, bytes | None] = {}
 
     def version(self, language: str) -> RenderedVersion:
         version = version_for(self.mailing, language)
@@ -194,9 +200,8 @@ class MailingRenderer:
     ) -> EmailMultiAlternatives:
         rendered = self.version(language)
         headers = {"Message-ID": message_id, "List-Id": self.list_id}
-        if one_click_token:  # RFC 8058: mail programs POST the https address, no login
-            mailto = f"mailto:{self.mailto}?subject={quote('unsubscribe ' + one_click_token)}"
-            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{mailto}>"
+        if one_click_token:
+            headers["List-Unsubscribe"] = self.list_unsubscribe(unsubscribe_url, one_click_token)
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         html_part = rendered.html.replace(UNSUBSCRIBE, html_lib.escape(unsubscribe_url))
         html_part = html_part.replace(PREFERENCES, html_lib.escape(preferences_url))
@@ -212,23 +217,106 @@ class MailingRenderer:
         message.attach_alternative(html_part, "text/html")
         return message
 
-    def recipient_message(
-        self, row: MailingRecipient, subscription: Subscription
-    ) -> EmailMultiAlternatives:
-        """The message to one recipient's row (its person and subscription loaded)."""
+    def personal(self, row: MailingRecipient, subscription: Subscription) -> "Personal":
+        """One recipient's own parts (their row's person and subscription loaded)."""
         person = row.person
         assert person is not None and person.email
         rendered = self.version(row.language)
         token = unsubscribe_token(subscription)
-        unsubscribe_url = settings.SITE_URL + rendered.unsubscribe_path.replace(TOKEN, token)
-        preferences_url = settings.SITE_URL + rendered.preferences_path.replace(
-            TOKEN, preferences_token(person)
-        )
-        return self.message(
+        return Personal(
             to=person.email,
             language=row.language,
-            unsubscribe_url=unsubscribe_url,
-            preferences_url=preferences_url,
+            unsubscribe_url=settings.SITE_URL + rendered.unsubscribe_path.replace(TOKEN, token),
+            preferences_url=settings.SITE_URL
+            + rendered.preferences_path.replace(TOKEN, preferences_token(person)),
             message_id=self.message_id(row.pk),
-            one_click_token=token,
+            token=token,
         )
+
+    def recipient_message(self, personal: "Personal") -> EmailMultiAlternatives:
+        return self.message(
+            to=personal.to,
+            language=personal.language,
+            unsubscribe_url=personal.unsubscribe_url,
+            preferences_url=personal.preferences_url,
+            message_id=personal.message_id,
+            one_click_token=personal.token,
+        )
+
+    def recipient_bytes(self, personal: "Personal") -> bytes | None:
+        """The message as SMTP carries it, made from the version's message serialised once
+        with placeholders (a mailing's 50,000 messages would otherwise each be built and
+        encoded by the email package); None where that cannot be done safely (an address
+        or a link that is not plain ASCII, a version whose parts the encoder rewrapped)."""
+        parts = {
+            TO: personal.to,
+            MESSAGE_ID: personal.message_id,
+            LIST_UNSUBSCRIBE: self.list_unsubscribe(personal.unsubscribe_url, personal.token),
+            DATE: formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            UNSUBSCRIBE: personal.unsubscribe_url,
+            PREFERENCES: personal.preferences_url,
+        }
+        if not all(value.isascii() for value in parts.values()) or any(
+            html_lib.escape(parts[url]) != parts[url] for url in (UNSUBSCRIBE, PREFERENCES)
+        ):
+            return None
+        template = self._template(personal.language)
+        if template is None:
+            return None
+        data = template
+        for placeholder, value in parts.items():
+            data = data.replace(placeholder.encode(), value.encode())
+        return data
+
+    def list_unsubscribe(self, unsubscribe_url: str, token: str) -> str:
+        """RFC 8058: mail programs POST the https address (no login); the mailto too."""
+        mailto = f"mailto:{self.mailto}?subject={quote('unsubscribe ' + token)}"
+        return f"<{unsubscribe_url}>, <{mailto}>"
+
+    def _template(self, language: str) -> bytes | None:
+        rendered = self.version(language)
+        if rendered.language not in self._templates:
+            self._templates[rendered.language] = self._template_make(rendered)
+        return self._templates[rendered.language]
+
+    def _template_make(self, rendered: RenderedVersion) -> bytes | None:
+        message = EmailMultiAlternatives(
+            subject=rendered.subject,
+            body=rendered.text,
+            from_email=self.from_email,
+            to=[TO],
+            headers={
+                "Message-ID": MESSAGE_ID,
+                "Date": DATE,
+                "List-Id": self.list_id,
+                "List-Unsubscribe": LIST_UNSUBSCRIBE,
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(rendered.html, "text/html")
+        # Django's MIME classes take a line separator, as its SMTP backend sends them.
+        data: bytes = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+        expected = {
+            TO: 1,
+            MESSAGE_ID: 1,
+            DATE: 1,
+            LIST_UNSUBSCRIBE: 1,
+            UNSUBSCRIBE: rendered.html.count(UNSUBSCRIBE) + rendered.text.count(UNSUBSCRIBE),
+            PREFERENCES: rendered.html.count(PREFERENCES) + rendered.text.count(PREFERENCES),
+        }
+        # A part the encoder wrapped or encoded (quoted-printable for a line over 998
+        # characters) no longer holds its placeholders as written: then each message is
+        # built the ordinary way.
+        if any(data.count(key.encode()) != count for key, count in expected.items()):
+            return None
+        return data
+
+
+@dataclass(frozen=True)
+class Personal:
+    to: str
+    language: str
+    unsubscribe_url: str
+    preferences_url: str
+    message_id: str
+    token: str

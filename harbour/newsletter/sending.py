@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from harbour.core.failures import TaskFailure, TemporaryTaskFailure
 from harbour.core.mailconnection import connection_discard, worker_connection
-from harbour.core.mailsend import TEMPORARY, UNCERTAIN, mail_send
+from harbour.core.mailsend import (
+    TEMPORARY,
+    UNCERTAIN,
+    mail_send,
+    mail_send_bytes,
+    raw_smtp,
+)
 
 from .audiences import audience
 from .mailing_states import mailing_move, recipient_claim, recipient_move
@@ -147,8 +153,10 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
             ):
                 recipient_move(_one(row), RecipientState.QUEUED, RecipientState.SKIPPED)
                 continue
-            message = renderer.recipient_message(row, subscription)
+            personal = renderer.personal(row, subscription)
             _connect()  # before claiming: a server that is down leaves no claim behind
+            session = raw_smtp()
+            data = renderer.recipient_bytes(personal) if session is not None else None
             claimed = recipient_claim(
                 row_id=row.pk,
                 claimed_by=claimed_by,
@@ -160,10 +168,14 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
             previous = None
             if not claimed:
                 continue  # another run of the batch (queued twice) has it
-            failure = mail_send(message)
+            if session is not None and data is not None:
+                failure = mail_send_bytes(session, renderer.brand.sender, personal.to, data)
+            else:
+                message = renderer.recipient_message(personal)
+                failure = mail_send(message)
+                row.provider_message_id = _provider_id(message)
             if failure is None:
                 previous = row
-                row.provider_message_id = _provider_id(message)
                 sent += 1
                 continue
             kind, error = failure

@@ -473,3 +473,54 @@ def test_an_organiser_writes_a_mailing_in_the_admin_and_bad_input_is_refused(new
     )
     assert "can no longer be changed" in edit.content.decode()
     assert mailing.versions.get().subject == "News of the alliance"
+
+
+def test_over_smtp_each_message_is_whole_and_personal(staff, newsletter, sink, settings):
+    """Over plain SMTP a mailing's messages are serialised once per language and each
+    recipient's values put in (rendering.recipient_bytes): what arrives must read as the
+    ordinary message does, with nobody's link in another's message."""
+    handler, port = sink
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    list_ = newsletter["news"]
+    for address, language in [
+        ("a@example.org", "en"),
+        ("b@example.org", "en"),
+        ("c@example.org", "fr"),
+    ]:
+        subscriber(address, list_, language=language)
+    _send(staff, make_mailing(list_))
+    received = {rcpt[0]: message for _session, rcpt, message in handler.received}
+    assert sorted(received) == ["a@example.org", "b@example.org", "c@example.org"]
+    assert len(handler.sessions()) == 1  # one kept connection
+    links = set()
+    for address, message in received.items():
+        row = MailingRecipient.objects.get(person__email=address)
+        assert message["To"] == address and message["Message-ID"] == f"<{row.message_id}>"
+        assert message["Date"] and "placeholder" not in message.as_string()
+        https = re.findall(r"<([^>]+)>", message["List-Unsubscribe"])[0]
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert https in text and https in html and 'style="' in html
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        links.add(https)
+        assert (
+            Client(enforce_csrf_checks=True)
+            .get(https.removeprefix("http://127.0.0.1:8000"))
+            .status_code
+            == 200
+        )
+    assert len(links) == 3  # each their own
+    assert received["c@example.org"]["Subject"] == "Nouvelles de l'alliance"
+    assert (
+        "Se désabonner de cette liste"
+        in received["c@example.org"].get_body(("plain",)).get_content()
+    )
+    assert MailingRecipient.objects.filter(state="sent").count() == 3
+    # ... and they went the fast way, not built one by one.
+    from harbour.newsletter.rendering import MailingRenderer
+
+    row = MailingRecipient.objects.select_related("person", "subscription").first()
+    renderer = MailingRenderer(row.mailing)
+    data = renderer.recipient_bytes(renderer.personal(row, row.subscription))
+    assert data is not None and row.person.email.encode() in data
