@@ -4,6 +4,7 @@ caller knows whether it may try again. Every action's e-mails go through here (s
 letter confirmations, "already signed", letters to representatives and their copies)."""
 
 import datetime
+import re
 import smtplib
 from collections.abc import Sequence
 from email.mime.base import MIMEBase
@@ -83,17 +84,49 @@ def mail_send_bytes(
 ) -> tuple[str, str] | None:
     """Hand a message already serialised (CRLF lines) to the SMTP session `raw_smtp` gave,
     with the same answer as `mail_send`: None if it went, else the failure's kind and the
-    error's name. `sender` and `to` are bare addresses."""
+    error's name. `sender` and `to` are bare addresses.
+
+    Step by step, so that the answer knows how far it got: until the server has said 354
+    to DATA nothing can have left, so any failure is TEMPORARY (or the refusal's own code);
+    once the message's lines are on their way, only the server's final reply tells, and a
+    connection lost or a reply that never came is UNCERTAIN (it may have left: never sent
+    again), where smtplib's own `sendmail` would report a disconnection, which reads as
+    TEMPORARY, and the message could go twice."""
+    handed = False
     try:
-        session.sendmail(sender, [to], data)
+        session.ehlo_or_helo_if_needed()
+        code, reply = session.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = session.rcpt(to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        session.putcmd("data")
+        code, reply = session.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        handed = True
+        body = _DOT_AT_LINE_START.sub(b"..", data)
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        session.send(body + b".\r\n")
+        code, reply = session.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
     except (OSError, ValueError) as error:
-        # The session was open when the message began (raw_smtp): whatever broke, broke
-        # mid-conversation (smtplib drops its socket on the way out, so it cannot tell).
-        kind = _failure_kind(error, connected=True)
+        if isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+            kind = _failure_kind(error, connected=True)  # the server's own answer
+        else:
+            kind = UNCERTAIN if handed else TEMPORARY
         connection_discard()
         name = type(error).__name__
         return kind, UNCERTAIN_ERROR.format(name) if kind == UNCERTAIN else name
     return None
+
+
+# SMTP's transparency (RFC 5321, 4.5.2): a line of the message that starts with a dot gets
+# a second one, so that no line of it reads as the end of the data.
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
 def mail_claimed(key: str) -> bool:
