@@ -3,7 +3,7 @@
 files and its own section of docs/benchmarks.md."""
 
 from bench.context import Scenario
-from bench.scenarios import events, faults, letters, pages, scale, signatures
+from bench.scenarios import events, faults, letters, newsletter, pages, scale, signatures
 
 # scale runs last: it leaves six million rows behind (the harness drops the database).
 SCENARIOS: list[Scenario] = [
@@ -12,5 +12,6 @@ SCENARIOS: list[Scenario] = [
     letters.SCENARIO,
     faults.SCENARIO,
     events.SCENARIO,
+    newsletter.SCENARIO,
     scale.SCENARIO,
 ]

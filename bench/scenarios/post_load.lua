@@ -1,9 +1,9 @@
--- POST load for bench/scenarios/signatures.py and events.py, run by wrk (LuaJIT; one Lua
--- state per thread).
+-- POST load for bench/scenarios/signatures.py, events.py and newsletter.py, run by wrk
+-- (LuaJIT; one Lua state per thread).
 --
--- Arguments after `--`: mode ("sign", "register" or "insert"), run id, seconds of load, the
--- CSRF cookie, the CSRF form token, the expected status and (optional) the end of the
--- expected Location.
+-- Arguments after `--`: mode ("sign", "register", "form" or "insert"), run id, seconds of
+-- load, the CSRF cookie, the CSRF form token, the expected status, the end of the expected
+-- Location (optional; "" for none) and, for "form", the form's other fields (url-encoded).
 --
 -- Each thread sends requests for `seconds` from its first one, then stops sending (its `delay`
 -- becomes an hour) while wrk's -d leaves a few seconds more for the last answers: every
@@ -13,7 +13,8 @@
 --
 -- "sign" posts an individual's signature and "register" an event registration (name and
 -- e-mail), each with a new address per request, bench-RUN-THREAD-N@example.invalid;
--- "insert" posts only the CSRF token.
+-- "form" posts the fields given and such an address as `email`; "insert" posts only the
+-- CSRF token.
 -- `done` prints one line, "wrk-script-report: " and JSON, with the sums over the threads and
 -- a timeline: the answers accepted and not, by tenth of a second of CLOCK_MONOTONIC (the
 -- clock of Python's time.monotonic(), so that a scenario can line them up with its events).
@@ -72,6 +73,10 @@ function init(args)
   elseif mode == "register" then
     body_prefix = "csrfmiddlewaretoken=" .. token
       .. "&name=Bench+Registrant"
+      .. "&email=bench-" .. run_id .. "-" .. thread_id .. "-"
+  elseif mode == "form" then
+    body_prefix = "csrfmiddlewaretoken=" .. token
+      .. "&" .. args[8]
       .. "&email=bench-" .. run_id .. "-" .. thread_id .. "-"
   else
     body_prefix = "csrfmiddlewaretoken=" .. token
