@@ -119,16 +119,17 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
         .filter(pk=mailing_id)
         .first()
     )
-    if mailing is None or mailing.state != MailingState.SENDING:
-        return 0  # paused (resuming queues the rest again) or cancelled
     rows = MailingRecipient.objects.filter(mailing_id=mailing_id, pk__gte=first, pk__lte=last)
-    # A run of this same task was killed with these in its hands: they may have left.
+    # A run of this same task was killed with these in its hands: they may have left. (Even
+    # if the mailing was paused or cancelled since: no row may stay claimed for ever.)
     recipient_move(
         rows.filter(claimed_by=claimed_by),
         RecipientState.SENDING,
         RecipientState.UNCERTAIN,
         error="the worker stopped mid-message",
     )
+    if mailing is None or mailing.state != MailingState.SENDING:
+        return 0  # paused (resuming queues the rest again) or cancelled
     suppressed = set(Suppression.objects.values_list("address_hash", flat=True))
     renderer = MailingRenderer(mailing)
     pending = list(

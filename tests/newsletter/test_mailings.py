@@ -524,3 +524,25 @@ def test_over_smtp_each_message_is_whole_and_personal(staff, newsletter, sink, s
     renderer = MailingRenderer(row.mailing)
     data = renderer.recipient_bytes(renderer.personal(row, row.subscription))
     assert data is not None and row.person.email.encode() in data
+
+
+def test_a_batch_run_again_after_a_kill_releases_its_claim_even_when_paused(staff, newsletter):
+    from harbour.newsletter.mailing_states import recipient_claim
+    from harbour.newsletter.sending import mailing_batch_send, mailing_start
+
+    list_ = newsletter["news"]
+    subscriber("a@example.org", list_)
+    mailing = make_mailing(list_)
+    with override_settings(TASKS={"default": {"BACKEND": DUMMY}}):
+        _send(staff, mailing)
+        mailing_start(mailing_id=mailing.pk)
+    row = MailingRecipient.objects.get(mailing=mailing)
+    assert recipient_claim(row_id=row.pk, claimed_by="run-1", message_id="m@x")  # then killed
+    staff.post(f"/admin/newsletter/mailings/{mailing.pk}/", {"action": "pause"})
+    mailing_batch_send(mailing_id=mailing.pk, first=row.pk, last=row.pk, claimed_by="run-1")
+    row.refresh_from_db()
+    assert row.state == "uncertain"  # not left claimed for ever
+    mail.outbox.clear()
+    staff.post(f"/admin/newsletter/mailings/{mailing.pk}/", {"action": "resume"})
+    mailing.refresh_from_db()
+    assert mailing.state == "sent" and mail.outbox == []  # never sent again
