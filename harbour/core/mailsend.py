@@ -6,7 +6,7 @@ letter confirmations, "already signed", letters to representatives and their cop
 import datetime
 import re
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.mime.base import MIMEBase
 from typing import Any, Protocol
 
@@ -79,8 +79,16 @@ def raw_smtp() -> smtplib.SMTP | None:
     return None
 
 
+NOT_CLAIMED = "not claimed"
+
+
 def mail_send_bytes(
-    session: smtplib.SMTP, sender: str, to: str, data: bytes
+    session: smtplib.SMTP,
+    sender: str,
+    to: str,
+    data: bytes,
+    *,
+    before_data: Callable[[], bool] | None = None,
 ) -> tuple[str, str] | None:
     """Hand a message already serialised (CRLF lines) to the SMTP session `raw_smtp` gave,
     with the same answer as `mail_send`: None if it went, else the failure's kind and the
@@ -91,7 +99,12 @@ def mail_send_bytes(
     once the message's lines are on their way, only the server's final reply tells, and a
     connection lost or a reply that never came is UNCERTAIN (it may have left: never sent
     again), where smtplib's own `sendmail` would report a disconnection, which reads as
-    TEMPORARY, and the message could go twice."""
+    TEMPORARY, and the message could go twice.
+
+    `before_data`, if given, is called once the server waits for the message's lines (a
+    sender claims its right to send there, as late as can be: a worker killed before that
+    leaves an unfinished transaction the server drops, and nothing claimed); if it answers
+    False the message is not sent and the answer is (NOT_CLAIMED, "")."""
     handed = False
     try:
         session.ehlo_or_helo_if_needed()
@@ -105,6 +118,15 @@ def mail_send_bytes(
         code, reply = session.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
+        if before_data is not None:
+            try:
+                go_on = before_data()
+            except BaseException:
+                connection_discard()  # the server still waits for the lines
+                raise
+            if not go_on:
+                connection_discard()
+                return NOT_CLAIMED, ""
         handed = True
         body = _DOT_AT_LINE_START.sub(b"..", data)
         if not body.endswith(b"\r\n"):

@@ -30,8 +30,11 @@ MAILING_MOVES: dict[str, frozenset[str]] = {
 }
 
 RECIPIENT_MOVES: dict[str, frozenset[str]] = {
-    # Claimed; or, their turn come, no longer subscribed or suppressed.
-    RecipientState.QUEUED: frozenset({RecipientState.SENDING, RecipientState.SKIPPED}),
+    # Claimed; or, their turn come, no longer subscribed or suppressed; or refused for good
+    # by the server before its message could be claimed (a 5xx to the address).
+    RecipientState.QUEUED: frozenset(
+        {RecipientState.SENDING, RecipientState.SKIPPED, RecipientState.FAILED}
+    ),
     # Sent; back to the queue (it did not leave: refused for now, no connection); failed
     # for good; or found claimed by a worker that was killed: it may have left.
     RecipientState.SENDING: frozenset(

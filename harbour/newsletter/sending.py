@@ -3,7 +3,9 @@ batches of them, each row claimed (committed) before its message leaves.
 
 Exactly once per recipient, across killed workers: a row is claimed by one conditional
 UPDATE that names the task run (`claimed_by`), in the same transaction that records the
-previous message as sent, and only then does its message go. A worker killed at any point
+previous message as sent, and only then does its message go (over plain SMTP, once the
+server has accepted the address and waits for the lines: a worker killed before that leaves
+an unfinished transaction the server drops, and the row still queued). A worker killed at any point
 leaves at most one row claimed and not recorded; the same task run again (core.taskrecovery
 gives a dead worker's task to another) finds it and marks it `uncertain`: the message may
 have left, so it is never sent again. Every other row is either sent or still queued, and
@@ -20,6 +22,8 @@ from django.utils import timezone
 from harbour.core.failures import TaskFailure, TemporaryTaskFailure
 from harbour.core.mailconnection import connection_discard, worker_connection
 from harbour.core.mailsend import (
+    NOT_CLAIMED,
+    PERMANENT,
     TEMPORARY,
     UNCERTAIN,
     mail_send,
@@ -158,23 +162,30 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
             _connect()  # before claiming: a server that is down leaves no claim behind
             session = raw_smtp()
             data = renderer.recipient_bytes(personal) if session is not None else None
-            claimed = recipient_claim(
-                row_id=row.pk,
-                claimed_by=claimed_by,
-                message_id=renderer.message_id(row.pk)[1:-1],
-                sent_id=previous.pk if previous else None,
-                sent_at=timezone.now(),
-                provider_message_id=previous.provider_message_id if previous else "",
-            )
-            previous = None
-            if not claimed:
-                continue  # another run of the batch (queued twice) has it
+            claim = _Claim(row, claimed_by, renderer.message_id(row.pk)[1:-1], previous)
             if session is not None and data is not None:
-                failure = mail_send_bytes(session, renderer.brand.sender, personal.to, data)
+                # Over SMTP the row is claimed once the server waits for the lines.
+                failure = mail_send_bytes(
+                    session, renderer.brand.sender, personal.to, data, before_data=claim
+                )
             else:
-                message = renderer.recipient_message(personal)
-                failure = mail_send(message)
-                row.provider_message_id = _provider_id(message)
+                failure = None if claim() else (NOT_CLAIMED, "")
+                if failure is None:
+                    message = renderer.recipient_message(personal)
+                    failure = mail_send(message)
+                    row.provider_message_id = _provider_id(message)
+            if claim.ran:
+                previous = None  # recorded as sent with this claim
+            if not claim.won:
+                if failure is None or failure[0] == NOT_CLAIMED:
+                    continue  # another run of the batch (queued twice) has it
+                kind, error = failure  # refused before anything was claimed
+                if kind == PERMANENT:
+                    recipient_move(
+                        _one(row), RecipientState.QUEUED, RecipientState.FAILED, error=error
+                    )
+                    continue
+                raise TemporaryTaskFailure(f"{kind}: {error}")
             if failure is None:
                 previous = row
                 sent += 1
@@ -191,6 +202,34 @@ def mailing_batch_send(*, mailing_id: int, first: int, last: int, claimed_by: st
         _sent(previous)
     mailing_finish_if_done(mailing)
     return sent
+
+
+class _Claim:
+    """Claiming one row (and recording the previous one as sent) when called; remembers
+    whether it ran and whether the claim was won."""
+
+    def __init__(
+        self,
+        row: MailingRecipient,
+        claimed_by: str,
+        message_id: str,
+        previous: MailingRecipient | None,
+    ) -> None:
+        self.row, self.claimed_by, self.message_id = row, claimed_by, message_id
+        self.previous = previous
+        self.ran = self.won = False
+
+    def __call__(self) -> bool:
+        self.ran = True
+        self.won = recipient_claim(
+            row_id=self.row.pk,
+            claimed_by=self.claimed_by,
+            message_id=self.message_id,
+            sent_id=self.previous.pk if self.previous else None,
+            sent_at=timezone.now(),
+            provider_message_id=self.previous.provider_message_id if self.previous else "",
+        )
+        return self.won
 
 
 def _one(row: MailingRecipient) -> Any:

@@ -546,3 +546,25 @@ def test_a_batch_run_again_after_a_kill_releases_its_claim_even_when_paused(staf
     staff.post(f"/admin/newsletter/mailings/{mailing.pk}/", {"action": "resume"})
     mailing.refresh_from_db()
     assert mailing.state == "sent" and mail.outbox == []  # never sent again
+
+
+def test_over_smtp_an_address_refused_for_good_fails_and_the_rest_go(
+    staff, newsletter, sink, settings
+):
+    handler, port = sink
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    handler.refuse_for_good = {"gone@example.org"}
+    for address in ("a@example.org", "gone@example.org", "z@example.org"):
+        subscriber(address, newsletter["news"])
+    mailing = make_mailing(newsletter["news"])
+    _send(staff, mailing)
+    assert sorted(r[0] for _s, r, _m in handler.received) == ["a@example.org", "z@example.org"]
+    states = dict(MailingRecipient.objects.values_list("person__email", "state"))
+    assert states == {
+        "a@example.org": "sent",
+        "gone@example.org": "failed",
+        "z@example.org": "sent",
+    }
+    mailing.refresh_from_db()
+    assert mailing.state == "sent"
