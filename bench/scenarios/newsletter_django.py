@@ -48,7 +48,14 @@ def subscribers_write(tag: str, count: int) -> Any:
         )  # fmt: skip
         consents = Consent.objects.bulk_create(
             (
-                Consent(person=p, topic="newsletter", granted=True, wording=WORDING, source="bench")
+                Consent(
+                    person=p,
+                    topic="newsletter",
+                    granted=True,
+                    wording=WORDING,
+                    language="en",
+                    source="bench",
+                )
                 for p in people
             ),
             batch_size=CHUNK,

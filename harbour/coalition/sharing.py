@@ -34,10 +34,10 @@ def group_contact_wording(groups: Iterable[MemberGroupPage]) -> str:
 
 
 def group_contact_consent_record(
-    *, person: Person, groups: list[MemberGroupPage], wording: str, source: str
+    *, person: Person, groups: list[MemberGroupPage], wording: str, language: str, source: str
 ) -> Consent | None:
-    """Record that `person` agreed, in `wording` as shown, on `source`, that each of
-    `groups` may contact them; None when there is no group to name."""
+    """Record that `person` agreed, in `wording` as shown in `language`, on `source`, that
+    each of `groups` may contact them; None when there is no group to name."""
     if not groups:
         return None
     with transaction.atomic():
@@ -46,6 +46,7 @@ def group_contact_consent_record(
             topic=ConsentTopic.GROUP_CONTACT,
             granted=True,
             wording=wording,
+            language=language,
             source=source,
         )
         GroupContactConsent.objects.bulk_create(

@@ -1,6 +1,7 @@
 """The consents a confirmed registration records: the newsletter box (its one wording) and
 "let <the organising groups> contact me" (coalition.sharing), each in the words shown."""
 
+from django.conf import settings
 from django.utils import translation
 
 from harbour.coalition.sharing import group_contact_consent_record, group_contact_wording
@@ -19,13 +20,17 @@ def registration_consents_record(registration: Registration, event: EventPage) -
     if person is None:
         return
     source = f"event registration: {event.title} (page {event.pk})"
-    action_box_record(person=person, granted=registration.newsletter, source=source)
+    language = registration.language or settings.LANGUAGE_CODE
+    action_box_record(
+        person=person, granted=registration.newsletter, source=source, language=language
+    )
     if registration.group_contact:
-        with translation.override(registration.language or None):
+        with translation.override(language):
             wording = event_group_contact_wording(event)
         group_contact_consent_record(
             person=person,
             groups=list(event.organising_groups.all()),
             wording=wording,
+            language=language,
             source=source,
         )

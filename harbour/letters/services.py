@@ -287,6 +287,7 @@ def letter_confirm(*, token: str) -> Letter:
                 person=letter.person,
                 granted=letter.newsletter,
                 source=f"letter form, page {letter.campaign_id}",
+                language=letter.person.language,  # a letter does not keep its form's
             )
         campaign = letter.campaign.specific
         for rep in campaign_targets(campaign=campaign, district=letter.district):

@@ -27,6 +27,7 @@ from .models import (
     RecipientState,
     Subscription,
 )
+from .services import senders
 
 LISTS = [
     ("alliance-news", "Alliance news", "The alliance's news, about once a month.", True),
@@ -78,13 +79,14 @@ def _subscribers(lists: list[MailingList]) -> None:
                 email=f"reader{n}@newsletter.example.invalid", defaults={"language": language}
             )
             with override(language):
-                wording = gettext(CONSENT_WORDING)
+                wording = f"{gettext(CONSENT_WORDING)} ({senders(lists[: 1 + (n % 2)])})"
             for mailing_list in lists[: 1 + (n % 2)]:
                 consent = Consent.objects.create(
                     person=person,
                     topic=ConsentTopic.NEWSLETTER,
                     granted=True,
                     wording=wording,
+                    language=language,
                     source=f"newsletter form (demo): {mailing_list.name}",
                 )
                 Subscription.objects.create(

@@ -339,6 +339,7 @@ def _row_apply(
                 topic=ConsentTopic.NEWSLETTER,
                 granted=True,
                 wording=consent_wording(row),
+                language="",  # the file describes the consent; its form's language is unknown
                 source=source,
             )
             Subscription.objects.create(

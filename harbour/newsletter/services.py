@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from harbour.core.confirmed_action import InvalidLink
@@ -107,11 +107,13 @@ def signup_create(
     list_ids: Iterable[int] = (),
     consent: bool = False,
     wording: str,
+    wording_language: str,
     source: str,
     ip_hash: str = "",
 ) -> SignupRequest | None:
     """Store a sign-up and queue the e-mail to its owner (the confirmation, or, for an
-    address on every list asked already, its preferences link). InvalidInput names every
+    address on every list asked already, its preferences link). `wording` is the consent
+    box's words as the form showed them, in `wording_language`. InvalidInput names every
     wrong field."""
     check = Checks({"email": email, "name": name, "province": province, "language": language})
     email = check.email()
@@ -119,6 +121,8 @@ def signup_create(
     if province:
         province = check.choice("province", PROVINCE_NAMES)
     language = check.choice("language", LANGUAGES) if language else settings.LANGUAGE_CODE
+    if wording_language not in LANGUAGES:
+        raise ValueError("The consent's wording needs the language it was shown in.")
     ids = {int(i) for i in list_ids}
     lists = list(offered_lists().filter(pk__in=ids))
     if not lists or len(lists) != len(ids):
@@ -145,6 +149,7 @@ def signup_create(
             province=province,
             language=language,
             wording=f"{wording} ({senders(lists)})",
+            wording_language=wording_language,
             source=source,
             ip_hash=ip_hash,
         )
@@ -181,7 +186,13 @@ def signup_confirm(*, token: str) -> SignupRequest:
             return signup
         person = signup.person
         for mailing_list in signup.lists.all():
-            _subscribe(person, mailing_list, signup.language, signup.wording, signup.source)
+            _subscribe(
+                person,
+                mailing_list,
+                signup.language,
+                (signup.wording, signup.wording_language),
+                signup.source,
+            )
         suppression_lift(person.email or "", hard_bounce_too=True)
         signup.confirmed_at = timezone.now()
         signup.save(update_fields=["confirmed_at"])
@@ -189,13 +200,20 @@ def signup_confirm(*, token: str) -> SignupRequest:
 
 
 def _subscribe(
-    person: Person, mailing_list: MailingList, language: str, wording: str, source: str
+    person: Person,
+    mailing_list: MailingList,
+    language: str,
+    shown: tuple[str, str],
+    source: str,
 ) -> Subscription:
+    """`shown`: the consent's words and the language they were shown in."""
+    wording, wording_language = shown
     consent = consent_record(
         person=person,
         topic=ConsentTopic.NEWSLETTER,
         granted=True,
         wording=wording,
+        language=wording_language,
         source=f"{source}: {mailing_list.name}",
     )
     subscription, _created = Subscription.objects.update_or_create(
@@ -211,22 +229,28 @@ def _subscribe(
     return subscription
 
 
-def action_box_record(*, person: Person, granted: bool, source: str) -> None:
+def action_box_record(*, person: Person, granted: bool, source: str, language: str) -> None:
     """The newsletter box of an action's form (a signature, a letter, a registration), once
     the action is confirmed (which proves the address is its owner's): the consent in the
-    box's words, and, ticked, a subscription to each list the boxes subscribe to."""
+    box's words as shown in `language` (with the senders of the lists it subscribes to),
+    and, ticked, a subscription to each of those lists."""
     from harbour.core.forms import NEWSLETTER_WORDING
 
+    language = language if language in LANGUAGES else settings.LANGUAGE_CODE
+    lists = list(MailingList.objects.filter(default=True).select_related("group"))
+    with translation.override(language):
+        wording = f"{_(NEWSLETTER_WORDING)} ({senders(lists)})"
     consent = consent_record(
         person=person,
         topic=ConsentTopic.NEWSLETTER,
         granted=granted,
-        wording=NEWSLETTER_WORDING,
+        wording=wording,
+        language=language,
         source=source,
     )
     if not granted:
         return
-    for mailing_list in MailingList.objects.filter(default=True):
+    for mailing_list in lists:
         Subscription.objects.update_or_create(
             person=person,
             mailing_list=mailing_list,
@@ -310,9 +334,14 @@ def unsubscribe_all(person: Person) -> int:
     return len(active)
 
 
-def preferences_update(*, person: Person, list_ids: Iterable[int], language: str) -> None:
-    """The preferences page: stay on the ticked lists, leave the others; a newly ticked
-    offered list is joined (the link proves the address is theirs), with its consent."""
+def preferences_update(
+    *, person: Person, list_ids: Iterable[int], language: str, shown_language: str
+) -> None:
+    """The preferences page (shown in `shown_language`): stay on the ticked lists, leave the
+    others; a newly ticked offered list is joined (the link proves the address is theirs),
+    with its consent."""
+    if shown_language not in LANGUAGES:
+        shown_language = settings.LANGUAGE_CODE
     if language not in LANGUAGES:
         language = person.language or settings.LANGUAGE_CODE
     wanted = {int(i) for i in list_ids}
@@ -328,7 +357,11 @@ def preferences_update(*, person: Person, list_ids: Iterable[int], language: str
                 "mailing_list_id", flat=True
             )
         )
-        wording = _("Chosen on my newsletter preferences page.")
         for mailing_list in offered_lists().filter(pk__in=wanted - have):
-            _subscribe(person, mailing_list, language, wording, "newsletter preferences")
+            wording = _("Ticked on my newsletter preferences page: %(list)s (%(senders)s)") % {
+                "list": mailing_list.name,
+                "senders": senders([mailing_list]),
+            }
+            shown = (wording, shown_language)
+            _subscribe(person, mailing_list, language, shown, "newsletter preferences")
         Person.objects.filter(pk=person.pk).update(language=language)

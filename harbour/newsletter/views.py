@@ -75,7 +75,8 @@ def signup(request: HttpRequest, page: NewsletterPage) -> HttpResponse:
                 list_ids=data["lists"],
                 consent=data["consent"],
                 wording=_(CONSENT_WORDING),  # as the form showed it, in its language
-                source=f"newsletter form ({request.POST.get('from', 'page')[:20]})",
+                wording_language=get_language(),
+                source=f"newsletter form ({_form_place(request)})",
                 ip_hash=address,
             )
         except InvalidInput as invalid:
@@ -83,6 +84,11 @@ def signup(request: HttpRequest, page: NewsletterPage) -> HttpResponse:
             return _page(request, page, form, status=400)
     messages.success(request, SIGNUP_RECEIVED)
     return HttpResponseRedirect(page.url + "thanks/")
+
+
+def _form_place(request: HttpRequest) -> str:
+    """Which of the sign-up forms was used: the home page's, or the newsletter page's."""
+    return "home" if request.POST.get("from") == "home" else "page"
 
 
 def thanks(request: HttpRequest, page: NewsletterPage) -> HttpResponse:
@@ -134,6 +140,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 person=person,
                 list_ids=form.cleaned_data["lists"],
                 language=form.cleaned_data["language"],
+                shown_language=get_language(),
             )
             messages.success(request, _("Your choices are saved."))
             return HttpResponseRedirect(request.path)

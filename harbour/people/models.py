@@ -56,6 +56,9 @@ class Consent(models.Model):
     topic = models.CharField(_("topic"), max_length=30, choices=ConsentTopic.choices)
     granted = models.BooleanField(_("agreed"))
     wording = models.TextField(_("wording shown"))
+    # The language the wording was shown in ("" where the form's own words are not known,
+    # as for a list imported with its consent's description).
+    language = models.CharField(_("language shown"), max_length=10, blank=True)
     source = models.CharField(_("form"), max_length=200)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

@@ -69,10 +69,23 @@ def person_fill_blanks(
 
 
 def consent_record(
-    *, person: Person, topic: ConsentTopic | str, granted: bool, wording: str, source: str
+    *,
+    person: Person,
+    topic: ConsentTopic | str,
+    granted: bool,
+    wording: str,
+    language: str,
+    source: str,
 ) -> Consent:
+    """What `person` agreed to (or declined) on `source`, in `wording` as shown in
+    `language` (CASL's record of consent)."""
     return Consent.objects.create(
-        person=person, topic=topic, granted=granted, wording=wording, source=source
+        person=person,
+        topic=topic,
+        granted=granted,
+        wording=wording,
+        language=language,
+        source=source,
     )
 
 
@@ -110,6 +123,7 @@ def person_export(*, person: Person, actor: Any) -> dict[str, Any]:
                 "topic": c.topic,
                 "granted": c.granted,
                 "wording": c.wording,
+                "language": c.language,
                 "form": c.source,
                 "when": c.created_at.isoformat(),
                 "withdrawn": c.withdrawn_at.isoformat() if c.withdrawn_at else None,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from wagtail.models import Page
@@ -312,16 +313,24 @@ def _record_consents(signature: Signature, person: Person) -> None:
             topic=ConsentTopic.PUBLIC_LISTING,
             granted=signature.listing != "hidden",
             wording=LISTING_WORDING,
+            language="en",  # a description kept in English, not a form's words
             source=source,
         )
-    action_box_record(person=person, granted=signature.newsletter, source=source)
+    # A signature does not keep its form's language: the supporter's language on file
+    # (their first form's) is the one the boxes are recorded in.
+    language = person.language or settings.LANGUAGE_CODE
+    action_box_record(person=person, granted=signature.newsletter, source=source, language=language)
     if signature.group_contact:
         page = Page.objects.get(pk=signature.page_id).specific
         groups = list(page.organising_groups.all())
-        with translation.override(person.language or None):
+        with translation.override(language):
             wording = group_contact_wording(groups)
         group_contact_consent_record(
-            person=person, groups=groups, wording=wording, source=f"{source}: {page.title}"
+            person=person,
+            groups=groups,
+            wording=wording,
+            language=language,
+            source=f"{source}: {page.title}",
         )
 
 

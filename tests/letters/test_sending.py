@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from harbour.core.branding import brand
 from harbour.letters.models import Delivery, DeliveryState, Letter
 from harbour.letters.sending import MAX_ATTEMPTS, delivery_send, digests_send, letter_send
 from harbour.letters.services import confirmation_token
@@ -229,7 +230,8 @@ def test_the_newsletter_choice_becomes_consent_only_when_the_letter_is_confirmed
         True,
         "mimi@example.org",
     )
-    assert consent.wording == str(LetterForm.base_fields["newsletter"].label)
+    label = str(LetterForm.base_fields["newsletter"].label)
+    assert (consent.wording, consent.language) == (f"{label} ({brand().name})", "en")
 
 
 def test_someone_who_knows_the_address_cannot_replace_an_unconfirmed_letter(

@@ -3,6 +3,7 @@ words shown, the same answer for every address, preferences, one-click unsubscri
 CSRF token, no login) and stopping all e-mail, erasure suppressing the address; bad input."""
 
 import re
+from html import escape
 
 import pytest
 from django.core import mail
@@ -59,15 +60,42 @@ def test_a_visitor_subscribes_from_the_home_page_by_double_opt_in(client, newsle
     assert len(mail.outbox) == 1  # nothing else was sent
 
 
-def test_the_consent_is_kept_in_the_language_it_was_shown_in(client, newsletter):
-    translation_publish(newsletter["page"], "fr", {"title": "Infolettre"})
-    page = client.get("/fr/newsletter/").content.decode()
-    assert "accepte de recevoir les courriels des listes choisies" in page
-    _post(client, newsletter, url="/fr/newsletter/", language="fr")
-    client.post(_link(mail.outbox[-1]))
+@pytest.mark.parametrize(
+    ("language", "prefix", "shown"),
+    [
+        ("fr", "fr", "J'accepte de recevoir les courriels des listes choisies"),
+        ("zh-hant", "zh-hant", "我同意從本表格所列的寄件者收取我所選清單的電郵"),
+    ],
+)
+def test_the_consent_is_kept_in_the_language_it_was_shown_in(
+    client, newsletter, language, prefix, shown
+):
+    translation_publish(newsletter["page"], language, {"title": "Newsletter"})
+    page = client.get(f"/{prefix}/newsletter/").content.decode()
+    assert escape(shown) in page
+    _post(client, newsletter, url=f"/{prefix}/newsletter/", language=language)
+    confirmation = mail.outbox[-1]
+    client.post(_link(confirmation))
     consent = Consent.objects.get(topic="newsletter")
-    assert consent.wording.startswith("J'accepte de recevoir les courriels")
-    assert Subscription.objects.get().language == "fr"
+    assert consent.wording.startswith(shown)
+    assert (consent.language, Subscription.objects.get().language) == (language, language)
+
+
+def test_a_member_groups_list_names_the_group_as_a_sender_in_the_consent(client, newsletter):
+    from harbour.newsletter.models import MailingList
+    from tests.coalition.factories import make_directory, make_group
+
+    group = make_group(make_directory(newsletter["home"]), "Canada-Hong Kong Link")
+    ours = MailingList.objects.create(name="Link news", slug="link", group=group, sort_order=2)
+    form = client.get("/newsletter/").content.decode()
+    assert f"{brand().name}, Canada-Hong Kong Link" in form  # the senders, shown
+    _post(client, newsletter, lists=[newsletter["news"].pk, ours.pk])
+    client.post(_link(mail.outbox[-1]))
+    consents = Consent.objects.filter(topic="newsletter")
+    assert consents.count() == 2  # one per list, each naming every sender of the form
+    for consent in consents:
+        assert consent.wording.endswith(f"({brand().name}, Canada-Hong Kong Link)")
+        assert consent.language == "en"
 
 
 def test_every_address_gets_the_same_answer_and_nothing_is_duplicated(client, newsletter):
@@ -97,6 +125,13 @@ def test_bad_input_is_a_400_that_says_what_is_wrong(client, newsletter, data, me
     assert not mail.outbox and not Person.objects.exists()
 
 
+def test_the_form_kept_in_the_record_is_never_what_a_client_typed(client, newsletter):
+    answer = _post(client, newsletter, **{"from": "\x00<script>"})
+    assert answer.status_code == 302
+    client.post(_link(mail.outbox[-1]))
+    assert Consent.objects.get().source == "newsletter form (page): Alliance news"
+
+
 def test_preferences_leave_a_list_join_another_and_stop_all_e_mail(client, newsletter):
     _post(client, newsletter)
     client.post(_link(mail.outbox[-1]))
@@ -107,6 +142,8 @@ def test_preferences_leave_a_list_join_another_and_stop_all_e_mail(client, newsl
     client.post(preferences, {"lists": [newsletter["alerts"].pk], "language": "fr"})
     states = dict(Subscription.objects.values_list("mailing_list__slug", "state"))
     assert states == {"news": "withdrawn", "alerts": "active"}
+    alerts = Subscription.objects.get(mailing_list=newsletter["alerts"])
+    assert alerts.language == "fr"  # the mailings' language changed with the topics
     news = Subscription.objects.get(mailing_list=newsletter["news"])
     assert news.consent.withdrawn_at is not None  # kept, marked withdrawn
     stopped = client.post(preferences, {"action": "stop-all"})

@@ -177,6 +177,7 @@ def test_staff_read_a_supporters_details_and_history(client, petition, role):
         topic=ConsentTopic.NEWSLETTER,
         granted=True,
         wording=NEWSLETTER_WORDING,
+        language="en",
         source="newsletter form",
     )
     client.force_login(UserFactory(roles=[role]))

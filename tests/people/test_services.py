@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from harbour.core.branding import brand
 from harbour.core.models import AuditEntry
 from harbour.people.models import NEWSLETTER_WORDING, Consent, ConsentTopic, Person
 from harbour.people.services import (
@@ -128,14 +129,18 @@ def test_consent_record_keeps_topic_answer_wording_and_form():
         person=person,
         topic=ConsentTopic.NEWSLETTER,
         granted=False,
-        wording="Send me the coalition's news.",
+        wording="Envoyez-moi les nouvelles de la coalition.",
+        language="fr",
         source="sign-on form, page 7",
     )
 
     consent = Consent.objects.get(person=person)
     assert consent.topic == "newsletter"
     assert consent.granted is False
-    assert consent.wording == "Send me the coalition's news."
+    assert (consent.wording, consent.language) == (
+        "Envoyez-moi les nouvelles de la coalition.",
+        "fr",
+    )
     assert consent.source == "sign-on form, page 7"
     assert consent.withdrawn_at is None
 
@@ -221,7 +226,9 @@ def test_export_holds_the_details_consents_and_signatures(petition):
     consents = {c["topic"]: c for c in data["consents"]}
     assert set(consents) == {"public_listing", "newsletter"}
     assert consents["public_listing"]["wording"] == LISTING_WORDING
-    assert consents["newsletter"]["wording"] == NEWSLETTER_WORDING
+    # the box's words as shown, with who sends the newsletter (CASL), in English
+    assert consents["newsletter"]["wording"] == f"{NEWSLETTER_WORDING} ({brand().name})"
+    assert consents["newsletter"]["language"] == "en"
     assert consents["newsletter"]["granted"] is True
     assert consents["newsletter"]["form"] == f"sign-on form, page {petition.pk}"
     assert consents["newsletter"]["withdrawn"] is None
@@ -293,6 +300,7 @@ def test_erasure_of_a_supporter_who_never_confirmed(petition):
         topic=ConsentTopic.GROUP_CONTACT,
         granted=True,
         wording="A member group may contact me.",
+        language="en",
         source="event sign-up",
     )
     administrator = UserFactory()
@@ -401,6 +409,7 @@ def test_delete_unused_removes_only_supporters_nothing_points_at(petition):
         topic=ConsentTopic.NEWSLETTER,
         granted=True,
         wording=NEWSLETTER_WORDING,
+        language="en",
         source="newsletter form",
     )
     outside = PersonFactory(email="outside@example.org")  # not among the ids asked about

@@ -112,6 +112,7 @@ class SignupRequest(models.Model):
     province = models.CharField(max_length=2, blank=True)
     language = models.CharField(max_length=10, blank=True)
     wording = models.TextField()  # the consent's words, as the form showed them
+    wording_language = models.CharField(max_length=10, blank=True)  # ... in this language
     source = models.CharField(max_length=200)
     ip_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
