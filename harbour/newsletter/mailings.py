@@ -164,9 +164,6 @@ def mailing_results(mailing: Mailing) -> Results:
     )
 
 
-LINK_DAYS = 400
-
-
 def mailing_link_follow(*, token: str) -> str | None:
     """A counted link of a mailing was followed: one more click in its total (never who),
     and the address it leads to; None for a link that is not one of ours."""
@@ -176,11 +173,10 @@ def mailing_link_follow(*, token: str) -> str | None:
 
     from .models import MailingLink
     from .rendering import LINK_SALT
+    from .services import link_lifetime
 
     try:
-        link_id, _digest = token_open(
-            token, salt=LINK_SALT, max_age=datetime.timedelta(days=LINK_DAYS)
-        )
+        link_id, _digest = token_open(token, salt=LINK_SALT, max_age=link_lifetime())
     except (TokenExpired, TokenInvalid):
         return None
     link = MailingLink.objects.select_related("mailing").filter(pk=link_id).first()

@@ -7,8 +7,9 @@
 - `signup_confirm` makes the subscriptions, each with a consent record in the words shown
   (people.Consent), and lifts a suppression the address's owner has just overridden.
 - A subscriber's links (preferences, and one-click unsubscribe from one list) are signed
-  and last `LINK_DAYS` (CASL asks for at least 60); leaving a list withdraws its consent
-  (kept, marked withdrawn); "stop all e-mail" leaves every list and suppresses the address.
+  and last HARBOUR_NEWSLETTER_LINK_DAYS (CASL asks for at least 60); leaving a list
+  withdraws its consent (kept, marked withdrawn); "stop all e-mail" leaves every list and
+  suppresses the address.
 - Suppressed addresses are kept as keyed hashes only (core.privacy), so erasing a supporter
   suppresses their address without keeping it."""
 
@@ -49,12 +50,16 @@ from .models import (
 CONFIRM_SALT = "harbour.newsletter.signup"
 PREFERENCES_SALT = "harbour.newsletter.preferences"
 UNSUBSCRIBE_SALT = "harbour.newsletter.unsubscribe"
-LINK_DAYS = 400
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 class InvalidNewsletterLink(InvalidLink):
     pass
+
+
+def link_lifetime() -> datetime.timedelta:
+    """How long a subscriber's links work (CASL: at least 60 days; checks.py)."""
+    return datetime.timedelta(days=settings.HARBOUR_NEWSLETTER_LINK_DAYS)
 
 
 def address_hash(email: str) -> str:
@@ -280,7 +285,7 @@ def unsubscribe_token(subscription: Subscription) -> str:
 
 def _open(token: str, salt: str) -> tuple[int, bytes]:
     try:
-        return token_open(token, salt=salt, max_age=datetime.timedelta(days=LINK_DAYS))
+        return token_open(token, salt=salt, max_age=link_lifetime())
     except TokenExpired as exc:
         raise InvalidNewsletterLink("expired") from exc
     except TokenInvalid as exc:

@@ -13,7 +13,7 @@ from harbour.core.branding import brand
 from harbour.core.demo_translation import translation_publish
 from harbour.core.roles import ADMINISTRATORS
 from harbour.newsletter.models import Subscription, Suppression
-from harbour.newsletter.services import address_hash, unsubscribe_token
+from harbour.newsletter.services import address_hash, preferences_token, unsubscribe_token
 from harbour.people.models import Consent, Person
 from harbour.people.services import person_erase
 from tests.content.factories import UserFactory
@@ -170,6 +170,35 @@ def test_one_click_unsubscribe_needs_no_token_nor_login_and_acts_at_once(newslet
     states = dict(Subscription.objects.values_list("mailing_list__slug", "state"))
     assert states == {"news": "withdrawn", "alerts": "active"}
     assert Client().post(url[:-3] + "xx/").status_code == 400
+
+
+def test_a_mailings_links_work_for_at_least_60_days_then_say_they_expired(newsletter, settings):
+    import datetime
+
+    import time_machine
+    from django.core.checks import run_checks
+    from django.utils import timezone
+
+    client = Client()
+    _post(client, newsletter)
+    client.post(_link(mail.outbox[-1]))
+    subscription = Subscription.objects.get()
+    unsubscribe = f"/unsubscribe/{unsubscribe_token(subscription)}/"
+    preferences = f"/newsletter-preferences/{preferences_token(subscription.person)}/"
+    settings.HARBOUR_NEWSLETTER_LINK_DAYS = 60
+    assert not [e for e in run_checks() if e.id == "harbour.newsletter.E001"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=59, hours=23)):
+        assert "Alliance news" in Client().get(preferences).content.decode()
+        assert Client().get(unsubscribe).status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=61)):
+        expired = Client().post(unsubscribe)
+        assert expired.status_code == 400 and "The link has expired." in expired.content.decode()
+        assert Client().get(preferences).status_code == 400
+    subscription.refresh_from_db()
+    assert subscription.state == "active"  # an expired link changed nothing
+    settings.HARBOUR_NEWSLETTER_LINK_DAYS = 59
+    [error] = [e for e in run_checks() if e.id == "harbour.newsletter.E001"]
+    assert "at least 60 days" in error.msg
 
 
 def test_erasure_leaves_every_list_and_keeps_only_a_hash_of_the_address(client, newsletter):
