@@ -164,9 +164,9 @@ def mailing_results(mailing: Mailing) -> Results:
     )
 
 
-def mailing_link_follow(*, token: str) -> str | None:
-    """A counted link of a mailing was followed: one more click in its total (never who),
-    and the address it leads to; None for a link that is not one of ours."""
+def mailing_link_follow(*, token: str, count: bool = True) -> str | None:
+    """A counted link of a mailing was followed: the address it leads to, and, with
+    `count`, one more click in its total (never who); None for a link not one of ours."""
     from django.db.models import F
 
     from harbour.core.tokens import TokenExpired, TokenInvalid, token_open
@@ -182,6 +182,6 @@ def mailing_link_follow(*, token: str) -> str | None:
     link = MailingLink.objects.select_related("mailing").filter(pk=link_id).first()
     if link is None:
         return None
-    if link.mailing.count_clicks:
+    if count and link.mailing.count_clicks:
         MailingLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
     return link.url

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from harbour.core.confirmed_action import ConfirmedAction, InvalidLink, confirm_view
 from harbour.core.privacy import ip_hash
-from harbour.core.ratelimit import hits
+from harbour.core.ratelimit import hit, hits
 from harbour.core.validation import InvalidInput
 from harbour.core.views import too_many_requests
 from harbour.people.services import normalise_email
@@ -128,9 +128,14 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         s.mailing_list for s in subscriptions if not s.mailing_list.offered
     ]
     initial = {"lists": sorted(mine), "language": person.language or settings.LANGUAGE_CODE}
-    form = PreferencesForm(request.POST or None, lists=lists, initial=initial)
+    posted = request.method == "POST"
+    form = PreferencesForm(request.POST if posted else None, lists=lists, initial=initial)
     status = 200
-    if request.method == "POST":
+    if posted:
+        verdict = hit("newsletter-preferences", str(person.pk), "30/h")
+        if not verdict:
+            message = _("Too many changes to these choices. Try again later.")
+            return too_many_requests(request, message, verdict.retry_after)
         if request.POST.get("action") == "stop-all":
             left = services.unsubscribe_all(person)
             done: dict[str, Any] = {"stopped": True, "left": left}
@@ -161,6 +166,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except InvalidLink as error:
         return _failed(request, str(error))
     if request.method == "POST":
+        verdict = hit("newsletter-unsubscribe", str(subscription.pk), "30/h")
+        if not verdict:
+            message = _("Too many requests for this link. Try again later.")
+            return too_many_requests(request, message, verdict.retry_after)
         services.subscription_leave(subscription)
         subscription.refresh_from_db()
     context = {
@@ -177,12 +186,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def link_follow(request: HttpRequest, token: str) -> HttpResponse:
-    """A link of a mailing that counts clicks: counted (in total) and followed."""
+    """A link of a mailing that counts clicks: counted (in total) and followed. A HEAD (a
+    link checker) is not a click, and one network counts a link at most 3 times an hour."""
     from django.http import Http404
 
     from .mailings import mailing_link_follow
 
-    url = mailing_link_follow(token=token)
+    count = request.method == "GET" and bool(
+        hit("newsletter-click", f"{ip_hash(request)}:{token}", "3/h")
+    )
+    url = mailing_link_follow(token=token, count=count)
     if url is None:
         raise Http404
     return HttpResponseRedirect(url)

@@ -325,7 +325,14 @@ def test_clicks_are_counted_in_total_only_when_an_administrator_asks(staff, news
         link for link in links if Client().get(link)["Location"] == "https://example.org/report"
     )
     Client().get(report)
-    assert MailingLink.objects.get(mailing=counted, url="https://example.org/report").clicks == 2
+    link = MailingLink.objects.get(mailing=counted, url="https://example.org/report")
+    assert link.clicks == 2
+    assert Client().head(report).status_code == 302  # a link checker is no click
+    Client().get(report)
+    followed = Client().get(report)  # a network counts a link 3 times an hour at most
+    assert followed["Location"] == "https://example.org/report"
+    link.refresh_from_db()
+    assert link.clicks == 3
     assert Client().get("/newsletter-link/not-a-token/").status_code == 404
 
 

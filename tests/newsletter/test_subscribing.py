@@ -146,6 +146,9 @@ def test_preferences_leave_a_list_join_another_and_stop_all_e_mail(client, newsl
     assert alerts.language == "fr"  # the mailings' language changed with the topics
     news = Subscription.objects.get(mailing_list=newsletter["news"])
     assert news.consent.withdrawn_at is not None  # kept, marked withdrawn
+    empty = client.post(preferences, {})
+    assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+    assert Client().get(preferences[:-4] + "xyz/").status_code == 400  # a broken link
     stopped = client.post(preferences, {"action": "stop-all"})
     assert "No more e-mail" in stopped.content.decode()
     assert not Subscription.objects.filter(state="active").exists()
@@ -170,6 +173,32 @@ def test_one_click_unsubscribe_needs_no_token_nor_login_and_acts_at_once(newslet
     states = dict(Subscription.objects.values_list("mailing_list__slug", "state"))
     assert states == {"news": "withdrawn", "alerts": "active"}
     assert Client().post(url[:-3] + "xx/").status_code == 400
+    # The page also offers to stop every e-mail: a second, different button.
+    stop = re.search(r'<form method="post" action="([^"]+)">', done.content.decode()).group(1)
+    stopped = Client().post(stop, {"action": "stop-all"})
+    assert "No more e-mail" in stopped.content.decode()
+    assert not Subscription.objects.filter(state="active").exists()
+
+
+def test_public_writes_are_rate_limited_without_telling_who_is_subscribed(newsletter, settings):
+    settings.HARBOUR_NEWSLETTER_RATE_IP = "3/h"
+    client = Client()
+    for n in range(3):
+        assert _post(client, newsletter, email=f"n{n}@example.org").status_code == 302
+    over = _post(client, newsletter, email="n3@example.org")
+    assert over.status_code == 429 and int(over["Retry-After"]) > 0
+    assert "Too many sign-ups from your network" in over.content.decode()
+    settings.HARBOUR_NEWSLETTER_RATE_IP = "100/h"
+    mail.outbox.clear()
+    answers = {_post(client, newsletter, email="same@example.org").status_code for _ in range(7)}
+    assert answers == {302}  # the same answer, and only 5 e-mails to one address an hour
+    assert len(mail.outbox) == 5
+    client.post(_link(mail.outbox[-1]))
+    person = Person.objects.get(email="same@example.org")
+    preferences = f"/newsletter-preferences/{preferences_token(person)}/"
+    choices = {"lists": [newsletter["news"].pk], "language": "en"}
+    assert {client.post(preferences, choices).status_code for _ in range(30)} == {302}
+    assert client.post(preferences, choices).status_code == 429
 
 
 def test_a_mailings_links_work_for_at_least_60_days_then_say_they_expired(newsletter, settings):
