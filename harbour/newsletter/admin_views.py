@@ -27,6 +27,7 @@ from harbour.core.branding import brand
 from .audiences import audience_count
 from .mailings import (
     MailingRefused,
+    audience_unknown_message,
     mailing_cancel,
     mailing_pause,
     mailing_results,
@@ -37,6 +38,7 @@ from .mailings import (
     mailings_for,
 )
 from .models import Mailing, MailingState
+from .registry import UnknownAudienceFilter
 from .rendering import PREFERENCES, UNSUBSCRIBE, MailingRenderer
 
 ACTIONS = ("send", "schedule", "unschedule", "pause", "resume", "cancel", "test")
@@ -53,10 +55,16 @@ def _page(
     request: HttpRequest, mailing: Mailing, error: str = "", status: int = 200
 ) -> HttpResponse:
     results = mailing_results(mailing)
+    count = None
+    if mailing.state == MailingState.DRAFT:
+        try:
+            count = audience_count(mailing)
+        except UnknownAudienceFilter:
+            error = error or audience_unknown_message()
     context = {
         "mailing": mailing,
         "versions": list(mailing.versions.all()),
-        "count": audience_count(mailing) if mailing.state == MailingState.DRAFT else None,
+        "count": count,
         "results": results,
         "links": list(mailing.links.order_by("-clicks")[:50]) if mailing.count_clicks else [],
         "error": error,
@@ -103,21 +111,23 @@ def mailing_page(request: HttpRequest, mailing_id: int) -> HttpResponse:
 
 
 def _when(raw: str) -> datetime.datetime | None:
-    """The form's local date and time (the site's zone) as an aware datetime."""
+    """The form's local date and time (the site's zone) as an aware datetime in UTC; None
+    for what is not one (or lies beyond the calendar once in UTC)."""
     try:
         naive = datetime.datetime.fromisoformat(raw.strip())
-    except ValueError:
+        if timezone.is_naive(naive):
+            naive = naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return naive.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         return None
-    if timezone.is_aware(naive):
-        return naive
-    return naive.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 @xframe_options_sameorigin
 def mailing_preview(request: HttpRequest, mailing_id: int, language: str) -> HttpResponse:
     """The HTML e-mail as recipients in `language` get it, links to their own pages aside."""
     mailing = _mailing(request, mailing_id)
-    if not mailing.versions.filter(language=language).exists():
+    known = language in dict(settings.LANGUAGES)
+    if not known or not mailing.versions.filter(language=language).exists():
         raise Http404
     rendered = MailingRenderer(mailing).version(language)
     markup = rendered.html.replace(UNSUBSCRIBE, "#").replace(PREFERENCES, "#")
@@ -158,6 +168,7 @@ def list_export(request: HttpRequest, list_id: int) -> StreamingHttpResponse:
             "person__province",
             "subscribed_at",
             "consent__wording",
+            "consent__language",
             "consent__source",
             "consent__created_at",
         )
@@ -171,6 +182,7 @@ def list_export(request: HttpRequest, list_id: int) -> StreamingHttpResponse:
         "province",
         "subscribed_at",
         "consent_wording",
+        "consent_language",
         "consent_source",
         "consent_date",
     ]

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -15,8 +16,17 @@ from django.utils.translation import gettext as _
 from harbour.coalition.organisers import groups_managed_by
 from harbour.core.audit import audit_record
 
+from .audiences import audience_subscriptions
 from .mailing_states import mailing_move
 from .models import Mailing, MailingList, MailingState, RecipientState
+from .registry import UnknownAudienceFilter
+
+
+def audience_unknown_message() -> str:
+    return _(
+        "This mailing is narrowed by an action or a district that no longer exists here: "
+        "edit it and choose another."
+    )
 
 
 class MailingRefused(Exception):
@@ -56,6 +66,10 @@ def mailing_send(*, mailing: Mailing, user: Any, at: datetime.datetime | None = 
     _check(user, mailing)
     if not mailing.versions.exists():
         raise MailingRefused(_("Write the mailing in at least one language first."))
+    try:
+        audience_subscriptions(mailing)
+    except UnknownAudienceFilter as unknown:
+        raise MailingRefused(audience_unknown_message()) from unknown
     now = timezone.now()
     if at is not None and at <= now:
         raise MailingRefused(_("Choose a time in the future, or send now."))
@@ -125,7 +139,8 @@ def mailing_test(*, mailing: Mailing, user: Any, language: str) -> None:
     _check(user, mailing)
     if not user.email:
         raise MailingRefused(_("Your account has no e-mail address to send the test to."))
-    if not mailing.versions.filter(language=language).exists():
+    known = language in dict(settings.LANGUAGES)
+    if not known or not mailing.versions.filter(language=language).exists():
         raise MailingRefused(_("There is no version in that language."))
     send_mailing_test.enqueue(mailing.pk, user.pk, language)
 

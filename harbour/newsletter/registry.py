@@ -32,6 +32,10 @@ class NewsItem:
     summary: str
 
 
+class UnknownAudienceFilter(ValueError):
+    """A mailing's stored narrowing names a filter no installed app gives."""
+
+
 _filters: dict[str, AudienceFilter] = {}
 _news: list[Callable[[int, str], list[NewsItem]]] = []
 
@@ -52,12 +56,12 @@ def audience_filter_choices(kind: str) -> list[tuple[str, str]]:
 
 
 def audience_filter_people(stored: str) -> Any:
-    """The ids of the people a stored filter value ("signed:12") selects; ValueError if no
-    app gives that filter."""
+    """The ids of the people a stored filter value ("signed:12") selects;
+    UnknownAudienceFilter if no app gives that filter."""
     prefix, _sep, value = stored.partition(":")
     audience_filter = _filters.get(prefix)
     if audience_filter is None or not value:
-        raise ValueError(f"No such audience filter: {prefix}")
+        raise UnknownAudienceFilter(f"No such audience filter: {prefix}")
     return audience_filter.person_ids(value)
 
 

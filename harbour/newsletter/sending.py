@@ -31,7 +31,7 @@ from harbour.core.mailsend import (
     raw_smtp,
 )
 
-from .audiences import audience
+from .audiences import audience, audience_subscriptions
 from .mailing_states import mailing_move, recipient_claim, recipient_move
 from .models import (
     Mailing,
@@ -41,6 +41,7 @@ from .models import (
     SubscriptionState,
     Suppression,
 )
+from .registry import UnknownAudienceFilter
 from .rendering import MailingRenderer
 from .services import address_hash
 
@@ -57,6 +58,13 @@ def mailing_start(*, mailing_id: int) -> int:
         if mailing is None:
             return 0
         if mailing.state == MailingState.SCHEDULED:
+            try:
+                audience_subscriptions(mailing)
+            except UnknownAudienceFilter:
+                # Its narrowing went away while it waited: back to draft, where the admin
+                # page says why, rather than to everyone on the list.
+                mailing_move(mailing, MailingState.SCHEDULED, MailingState.DRAFT, scheduled_at=None)
+                return 0
             mailing_move(mailing, MailingState.SCHEDULED, MailingState.SENDING)
         if mailing.state != MailingState.SENDING or mailing.recipients.exists():
             return 0

@@ -15,7 +15,12 @@ def subscriber(
     if found is None:
         found = Person.objects.create(email=email, language=language, **person)
     consent = Consent.objects.create(
-        person=found, topic="newsletter", granted=True, wording="I agree.", source="test"
+        person=found,
+        topic="newsletter",
+        granted=True,
+        wording="I agree.",
+        language="en",
+        source="test",
     )
     return Subscription.objects.create(
         person=found, mailing_list=mailing_list, language=language, consent=consent

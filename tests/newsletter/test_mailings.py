@@ -261,13 +261,56 @@ def test_bad_input_on_the_mailing_page_gets_a_clear_400(staff, newsletter):
         ({"action": "explode"}, b"Choose what to do."),
         ({"action": "schedule", "at": "not a date"}, b"Give the date and time"),
         ({"action": "schedule", "at": "2001-01-01T10:00"}, b"Choose a time in the future"),
+        ({"action": "schedule", "at": "9999-12-31T23:59"}, b"Give the date and time"),
         ({"action": "test", "language": "xx"}, b"There is no version in that language."),
+        ({"action": "test", "language": "en\x00"}, b"There is no version in that language."),
         ({"action": "pause"}, b"Only a mailing being sent can be paused."),
+        ({"action": "unschedule"}, b"Only a scheduled mailing can be taken back."),
     ]:
         answer = staff.post(url, data)
         assert answer.status_code == 400 and message in answer.content, data
+    assert staff.get(f"{url}preview/en%00/").status_code == 404
     mailing.refresh_from_db()
     assert mailing.state == "draft"
+    # A narrowing no installed app gives any more (an app removed): said, and not sent.
+    Mailing.objects.filter(pk=mailing.pk).update(action="gone:12")
+    page = staff.get(url)
+    assert page.status_code == 200 and b"no longer exists here" in page.content
+    refused = staff.post(url, {"action": "send"})
+    assert refused.status_code == 400 and b"no longer exists here" in refused.content
+    mailing.refresh_from_db()
+    assert mailing.state == "draft"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduled_mailing_taken_back_is_a_draft_and_its_time_sends_nothing(
+    staff, newsletter, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    subscriber("s@example.org", newsletter["news"])
+    mailing = make_mailing(newsletter["news"])
+    url = f"/admin/newsletter/mailings/{mailing.pk}/"
+    with override_settings(TASKS=settings.DATABASE_TASKS):
+        at = (timezone.localtime() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+        assert staff.post(url, {"action": "schedule", "at": at}).status_code == 302
+        assert staff.post(url, {"action": "unschedule"}).status_code == 302
+        mailing.refresh_from_db()
+        assert (mailing.state, mailing.scheduled_at) == ("draft", None)
+        assert "Send now" in staff.get(url).content.decode()
+        mail.outbox.clear()
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        mailing.refresh_from_db()
+        assert mailing.state == "draft" and not mail.outbox and not mailing.recipients.exists()
+        # Scheduled, then its narrowing went away before its time: back to draft, unsent.
+        assert staff.post(url, {"action": "schedule", "at": at}).status_code == 302
+        Mailing.objects.filter(pk=mailing.pk).update(action="gone:12")
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    mailing.refresh_from_db()
+    assert mailing.state == "draft" and not mail.outbox and not mailing.recipients.exists()
 
 
 def test_an_organiser_mails_their_own_groups_list_only(newsletter, home):
@@ -411,6 +454,7 @@ def test_a_lists_export_is_for_moderators_only_and_audited(staff, newsletter):
     rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode())))
     assert [row["email"] for row in rows] == ["'=cmd@example.org"]  # formulas neutralised
     assert rows[0]["consent_wording"] == "I agree." and rows[0]["consent_source"] == "test"
+    assert rows[0]["consent_language"] == "en"
     entry = AuditEntry.objects.get(action="newsletter.export")
     assert entry.details == {"count": 1} and entry.actor_label
     organiser = UserFactory(roles=[ORGANISERS])
