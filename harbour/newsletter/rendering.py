@@ -7,6 +7,7 @@ The personal links are put in by replacing placeholders, so 50,000 messages cost
 template rendering per language, not 50,000."""
 
 import html as html_lib
+import logging
 import re
 from dataclasses import dataclass, field
 from email.utils import formataddr, formatdate
@@ -28,6 +29,8 @@ from harbour.core.tokens import token_make
 from .models import Mailing, MailingLink, MailingRecipient, MailingVersion, Subscription
 from .registry import latest_news
 from .services import preferences_token, senders, unsubscribe_token
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE = "https://harbour.invalid/unsubscribe-placeholder"
 PREFERENCES = "https://harbour.invalid/preferences-placeholder"
@@ -94,7 +97,9 @@ def _blocks(version: MailingVersion) -> list[dict[str, Any]]:
             markup = absolute(expand_db_html(block.value.source))
             blocks.append({"kind": "text", "html": mark_safe(markup), "text": html_to_text(markup)})  # noqa: S308 (sanitised by Wagtail's rich text)
         elif block.block_type == "image":
-            rendition = block.value["image"].get_rendition("width-600")
+            rendition = _rendition(block.value["image"])
+            if rendition is None:
+                continue  # deleted from the library, or its file lost: left out, not fatal
             blocks.append(
                 {
                     "kind": "image",
@@ -113,6 +118,19 @@ def _blocks(version: MailingVersion) -> list[dict[str, Any]]:
             items = latest_news(block.value["count"], version.language)
             blocks.append({"kind": "news", "items": items})
     return blocks
+
+
+def _rendition(image: Any) -> Any:
+    """The image at the e-mail's width, or None when it can no longer be had."""
+    from wagtail.images.models import SourceImageIOError
+
+    if image is None:
+        return None
+    try:
+        return image.get_rendition("width-600")
+    except SourceImageIOError:
+        logger.warning("A mailing's image %s lost its file; the mailing goes without.", image.pk)
+        return None
 
 
 def version_render(mailing: Mailing, version: MailingVersion) -> RenderedVersion:

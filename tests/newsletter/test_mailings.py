@@ -282,6 +282,38 @@ def test_bad_input_on_the_mailing_page_gets_a_clear_400(staff, newsletter):
     assert mailing.state == "draft"
 
 
+def test_an_image_deleted_from_the_library_is_left_out_not_fatal(staff, newsletter):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    from .factories import body
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 400), (10, 92, 54)).save(buffer, format="PNG")
+    picture = Image.objects.create(title="March", file=ImageFile(buffer, name="march.png"))
+    subscriber("a@example.org", newsletter["news"])
+    mailing = make_mailing(newsletter["news"])
+    version = mailing.versions.get(language="en")
+    version.body = body(
+        ("image", {"image": picture.pk, "description": "The march on the Hill"}),
+        ("text", "<p>We marched.</p>"),
+    )
+    version.save()
+    preview = staff.get(f"/admin/newsletter/mailings/{mailing.pk}/preview/en/").content.decode()
+    assert 'alt="The march on the Hill"' in preview and 'width="600"' in preview
+    picture.delete()
+    preview = staff.get(f"/admin/newsletter/mailings/{mailing.pk}/preview/en/")
+    assert preview.status_code == 200 and "We marched." in preview.content.decode()
+    assert "The march on the Hill" not in preview.content.decode()
+    mail.outbox.clear()
+    _send(staff, mailing)
+    [sent] = mail.outbox
+    assert "We marched." in sent.body
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_scheduled_mailing_taken_back_is_a_draft_and_its_time_sends_nothing(
     staff, newsletter, settings
