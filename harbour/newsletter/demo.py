@@ -26,8 +26,9 @@ from .models import (
     NewsletterPage,
     RecipientState,
     Subscription,
+    SuppressionReason,
 )
-from .services import senders
+from .services import senders, suppress
 
 LISTS = [
     ("alliance-news", "Alliance news", "The alliance's news, about once a month.", True),
@@ -188,7 +189,8 @@ def _mailing(title: str, mailing_list: MailingList, versions: dict) -> Mailing: 
 
 def _mailings(lists: list[MailingList]) -> None:
     """The sent mailing's results are made here as the worker would have left them (the
-    demo sends nothing): most sent, two hard bounces, one refused for good."""
+    demo sends nothing): most sent, two hard bounces (their addresses suppressed, as the
+    bounce would have done), one refused for good."""
     news, alerts = lists
     with transaction.atomic():
         sent = _mailing("November news", news, SENT)
@@ -206,6 +208,8 @@ def _mailings(lists: list[MailingList]) -> None:
         ]
         for row in rows[:2]:
             row.state = RecipientState.BOUNCED
+            bounced = Person.objects.get(pk=row.person_id).email or ""
+            suppress(bounced, SuppressionReason.HARD_BOUNCE)
         if len(rows) > 2:
             rows[2].state, rows[2].sent_at, rows[2].error = RecipientState.FAILED, None, "550"
         MailingRecipient.objects.bulk_create(rows)

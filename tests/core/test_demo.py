@@ -138,8 +138,16 @@ def test_demo_data_is_idempotent_and_shows_the_seed_content(tmp_path, settings):
         assert signer.created_at < signer.confirmed_at
     # The newsletter: one mailing sent, with its results, and one draft, each in three
     # languages, shown to an administrator.
-    from harbour.newsletter.models import Mailing
+    from harbour.newsletter.models import Mailing, MailingList, Subscription, Suppression
 
+    assert set(MailingList.objects.values_list("name", flat=True)) == {
+        "Alliance news",
+        "Action alerts",
+    }
+    readers = Subscription.objects.values("person").distinct()
+    assert readers.count() >= 200
+    assert set(Subscription.objects.values_list("language", flat=True)) == {"en", "fr", "zh-hant"}
+    assert Suppression.objects.filter(reason="hard_bounce").count() == 2  # the two bounces
     sent, draft = Mailing.objects.get(state="sent"), Mailing.objects.get(state="draft")
     assert sent.versions.count() == draft.versions.count() == 3
     staff = Client()
