@@ -252,3 +252,27 @@ def test_a_wrong_list_or_file_is_a_clear_error(tmp_path, lists, make, slug, mess
     with pytest.raises(CommandError, match=message):
         call_command("newsletter_import", str(path), "--list", slug, "--apply")
     assert not Person.objects.exists() and not Subscription.objects.exists()
+
+
+def test_an_erased_supporter_is_not_subscribed_again_by_an_import(tmp_path, lists, monkeypatch):
+    from harbour.core.roles import ADMINISTRATORS
+    from harbour.people.services import person_erase
+    from tests.content.factories import UserFactory
+    from tests.newsletter.factories import subscriber
+
+    subscription = subscriber("mimi@example.org", lists["news"])
+    person_erase(person=subscription.person, actor=UserFactory(roles=[ADMINISTRATORS]))
+    assert not Person.objects.filter(email="mimi@example.org").exists()
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:  # the progress bar shows on a terminal only
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    text = "Email,Consent Source,Consent Date\nMIMI@example.org,Spring rally,2023-05-01\n"
+    output = _import(_csv(tmp_path, text), "--apply")
+    assert "refused: 1" in output and "new subscribers: 0" in output
+    assert not Person.objects.filter(email="mimi@example.org").exists()
+    assert not Subscription.objects.exists()
+    assert "Importing: 100%" in terminal.getvalue() and "1/1" in terminal.getvalue()
