@@ -208,8 +208,9 @@ def _mailings(lists: list[MailingList]) -> None:
         ]
         for row in rows[:2]:
             row.state = RecipientState.BOUNCED
-            bounced = Person.objects.get(pk=row.person_id).email or ""
-            suppress(bounced, SuppressionReason.HARD_BOUNCE)
+        bounced = Person.objects.filter(pk__in=[row.person_id for row in rows[:2]])
+        for email in bounced.values_list("email", flat=True):
+            suppress(email or "", SuppressionReason.HARD_BOUNCE)
         if len(rows) > 2:
             rows[2].state, rows[2].sent_at, rows[2].error = RecipientState.FAILED, None, "550"
         MailingRecipient.objects.bulk_create(rows)

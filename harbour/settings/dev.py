@@ -3,7 +3,7 @@ site's own 404 and 500 pages, as a visitor sees them (DEBUG=1 in the environment
 Django's debug pages instead)."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .environment import VAR_DIR, env
 
 DEBUG = env("DEBUG", default=False)
 # Without DEBUG, WhiteNoise serves static files straight from the apps (no collectstatic),

@@ -175,7 +175,8 @@ def test_one_click_unsubscribe_needs_no_token_nor_login_and_acts_at_once(newslet
     assert Client().post(url[:-3] + "xx/").status_code == 400
     # The page also offers to stop every e-mail: a second, different button.
     stop = re.search(r'<form method="post" action="([^"]+)">', done.content.decode()).group(1)
-    stopped = Client().post(stop, {"action": "stop-all"})
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', done.content.decode())
+    stopped = mail_client.post(stop, {"action": "stop-all", "csrfmiddlewaretoken": token[1]})
     assert "No more e-mail" in stopped.content.decode()
     assert not Subscription.objects.filter(state="active").exists()
 
