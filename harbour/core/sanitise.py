@@ -14,10 +14,11 @@ _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 _BREAKS = re.compile("\r\n?")
 
 
-def clean_html(html: str) -> str:
+def clean_html(html: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
+    """`html` with only the allowed tags (and `extra_tags`), attributes and link schemes."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",

@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
 from harbour.core.branding import Brand, brand
+from harbour.core.sanitise import clean_html
 from harbour.core.tokens import token_make
 
 from .models import Mailing, MailingLink, MailingRecipient, MailingVersion, Subscription
@@ -31,6 +32,7 @@ from .registry import latest_news
 from .services import preferences_token, senders, unsubscribe_token
 
 logger = logging.getLogger(__name__)
+HEADINGS = frozenset({"h2", "h3"})  # the text block's tags beyond core.sanitise's
 
 UNSUBSCRIBE = "https://harbour.invalid/unsubscribe-placeholder"
 PREFERENCES = "https://harbour.invalid/preferences-placeholder"
@@ -94,8 +96,10 @@ def _blocks(version: MailingVersion) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for block in version.body:
         if block.block_type == "text":
-            markup = absolute(expand_db_html(block.value.source))
-            blocks.append({"kind": "text", "html": mark_safe(markup), "text": html_to_text(markup)})  # noqa: S308 (sanitised by Wagtail's rich text)
+            # The editor writes only its features' tags, but a body stored by other means
+            # (an import, the API) is not the editor's: cleaned here, as every HTML is.
+            markup = clean_html(absolute(expand_db_html(block.value.source)), extra_tags=HEADINGS)
+            blocks.append({"kind": "text", "html": mark_safe(markup), "text": html_to_text(markup)})  # noqa: S308 (cleaned by nh3 just above)
         elif block.block_type == "image":
             rendition = _rendition(block.value["image"])
             if rendition is None:

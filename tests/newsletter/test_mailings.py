@@ -282,6 +282,25 @@ def test_bad_input_on_the_mailing_page_gets_a_clear_400(staff, newsletter):
     assert mailing.state == "draft"
 
 
+def test_a_body_stored_by_other_means_than_the_editor_is_cleaned(staff, newsletter):
+    from .factories import body
+
+    mailing = make_mailing(newsletter["news"])
+    version = mailing.versions.get(language="en")
+    version.body = body(
+        (
+            "text",
+            '<h2>Our week</h2><p onclick="steal()">Hello<script>alert(1)</script>'
+            '<img src="x" onerror="steal()"> <a href="javascript:steal()">here</a></p>',
+        ),
+    )
+    version.save()
+    html = staff.get(f"/admin/newsletter/mailings/{mailing.pk}/preview/en/").content.decode()
+    assert "<h2" in html and "Our week" in html and "Hello" in html
+    for unsafe in ("<script", "alert(1)", "onclick", "onerror", "javascript:", "steal()"):
+        assert unsafe not in html, unsafe
+
+
 def test_an_image_deleted_from_the_library_is_left_out_not_fatal(staff, newsletter):
     import io
 
